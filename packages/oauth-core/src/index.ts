@@ -1,0 +1,1 @@
+export { OAuthError, type OAuthErrorCode } from './errors.js';
