@@ -3,6 +3,13 @@
  * `code`; `message` is for people and says what to fix. New codes are added, never renamed.
  */
 export type OAuthErrorCode =
+  // metadata documents (AS-META-*, META-RS-*, META-CLIENT-*, REDIRECT-*, LOOPBACK-*)
+  | 'METADATA_INVALID'
+  | 'CLIENT_METADATA_INVALID'
+  | 'KEYSET_INVALID'
+  // stores and locks
+  | 'LOCK_TIMEOUT'
+  | 'STORE_ERROR'
   // scopes (PERM-*, SCOPE-*)
   | 'SCOPE_SYNTAX_INVALID'
   | 'SCOPE_INVALID'
@@ -12,9 +19,12 @@ export type OAuthErrorCode =
 export class OAuthError extends Error {
   override readonly name = 'OAuthError';
   readonly code: OAuthErrorCode;
+  /** Structured detail for programs (e.g. the list of violated requirement IDs); never secrets. */
+  readonly details?: unknown;
 
-  constructor(code: OAuthErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: OAuthErrorCode, message: string, options?: { cause?: unknown; details?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    if (options?.details !== undefined) this.details = options.details;
   }
 }

@@ -1,1 +1,38 @@
+export { type BuildClientMetadataInput, buildClientMetadata } from './client-metadata/build-client-metadata.js';
+export {
+  type CheckClientMetadataOptions,
+  type ClientKind,
+  type ClientMetadataCheck,
+  checkClientId,
+  checkClientMetadata,
+  validateClientMetadata,
+} from './client-metadata/check-client-metadata.js';
+export { type ClientMetadata, clientMetadataSchema } from './client-metadata/client-metadata-schema.js';
+export {
+  buildLoopbackClientId,
+  DEFAULT_LOOPBACK_REDIRECT_URIS,
+  isLoopbackClientId,
+  type LoopbackClientOptions,
+  loopbackClientMetadata,
+} from './client-metadata/loopback-client.js';
 export { OAuthError, type OAuthErrorCode } from './errors.js';
+export { type ClientKey, generateClientKey, Keyset, type PrivateClientJwk, type PublicClientJwk } from './keyset.js';
+export {
+  type AuthorizationServerCheckOptions,
+  type AuthorizationServerMetadata,
+  authorizationServerMetadataSchema,
+  checkAuthorizationServerMetadata,
+  validateAuthorizationServerMetadata,
+} from './metadata/authorization-server-metadata.js';
+export {
+  checkProtectedResourceMetadata,
+  type ProtectedResourceCheckOptions,
+  type ProtectedResourceMetadata,
+  validateProtectedResourceMetadata,
+} from './metadata/protected-resource-metadata.js';
+export type { Clock, Lock, LockOptions, SessionStore, StateStore } from './stores/contracts.js';
+export { MemoryLock } from './stores/memory-lock.js';
+export { MemorySessionStore } from './stores/memory-session-store.js';
+export { MemoryStateStore } from './stores/memory-state-store.js';
+export type { OriginRules } from './util/url-checks.js';
+export { formatViolations, type Violation } from './util/violation.js';

@@ -1,0 +1,1 @@
+export { type ContractTestApi, defineStoreContractTests, type StoreContractFactories } from './store-contract.js';
