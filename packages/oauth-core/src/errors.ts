@@ -13,7 +13,9 @@ export type OAuthErrorCode =
   // scopes (PERM-*, SCOPE-*)
   | 'SCOPE_SYNTAX_INVALID'
   | 'SCOPE_INVALID'
-  | 'SCOPE_NOT_GRANTED';
+  | 'SCOPE_NOT_GRANTED'
+  | 'SCOPE_ATPROTO_MISSING'
+  | 'SCOPE_NOT_DECLARED';
 
 /** The one error class `@relay/oauth-core` throws. */
 export class OAuthError extends Error {

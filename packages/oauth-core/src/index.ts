@@ -30,6 +30,37 @@ export {
   type ProtectedResourceMetadata,
   validateProtectedResourceMetadata,
 } from './metadata/protected-resource-metadata.js';
+export { assertRequestedScope } from './scopes/assert-requested-scope.js';
+export { diffScopes } from './scopes/diff-scopes.js';
+export { expandPermissionSet, type PermissionSetExpansion } from './scopes/expand-permission-set.js';
+export { formatScope } from './scopes/format-scope.js';
+export { parseScope, type ScopeParseResult } from './scopes/parse-scope.js';
+export type {
+  AccountAction,
+  AccountAttr,
+  AccountPermission,
+  AtprotoScope,
+  BlobPermission,
+  IdentityAttr,
+  IdentityPermission,
+  IncludeScope,
+  Permission,
+  RepoAction,
+  RepoPermission,
+  RpcPermission,
+  TransitionalScope,
+  TransitionScope,
+} from './scopes/permission.js';
+export { scope } from './scopes/scope-builders.js';
+export type { ScopeRequest } from './scopes/scope-request.js';
+export {
+  type ScopeDiff,
+  type ScopeExplanation,
+  ScopeSet,
+  type ScopeSetOptions,
+  type UnrecognisedScope,
+} from './scopes/scope-set.js';
+export { scopesEquivalent } from './scopes/scopes-equivalent.js';
 export type { Clock, Lock, LockOptions, SessionStore, StateStore } from './stores/contracts.js';
 export { MemoryLock } from './stores/memory-lock.js';
 export { MemorySessionStore } from './stores/memory-session-store.js';
