@@ -1,0 +1,110 @@
+import { type DpopKeyAlg, EC_ALGS, isKeyAlg } from './algorithms.js';
+import { encodeBase64urlText } from './base64url.js';
+import { DpopError } from './errors.js';
+import { jwkThumbprint } from './jwk-thumbprint.js';
+
+/** Options for `generateDpopKey`. */
+export interface GenerateDpopKeyOptions {
+  /** Default `ES256`, the algorithm ATProto requires (DPOP-01). */
+  alg?: DpopKeyAlg;
+}
+
+/** A public EC JWK: only the members a verifier needs. Never carries `d` (DPOP-03). */
+export interface DpopPublicJwk {
+  readonly kty: 'EC';
+  readonly crv: 'P-256' | 'P-384' | 'P-521';
+  readonly x: string;
+  readonly y: string;
+}
+
+/** The private JWK `exportDpopKey` returns for storage, and `importDpopKey` accepts. */
+export interface DpopPrivateJwk {
+  kty: 'EC';
+  crv: 'P-256' | 'P-384' | 'P-521';
+  x: string;
+  y: string;
+  d: string;
+  alg: DpopKeyAlg;
+}
+
+/**
+ * A DPoP signing key, ready for the hot path: the public JWK, its RFC 7638 thumbprint (`jkt`), the
+ * already-encoded protected header and a `sign` function. The private part is reachable only through
+ * `exportDpopKey`, and never appears in `JSON.stringify(key)`.
+ */
+export interface DpopKey {
+  readonly alg: DpopKeyAlg;
+  readonly publicJwk: DpopPublicJwk;
+  /** RFC 7638 SHA-256 thumbprint of `publicJwk` (what the AS binds tokens to, `cnf.jkt`). */
+  readonly jkt: string;
+  /** base64url(JSON({ typ: 'dpop+jwt', alg, jwk })), computed once per key. */
+  readonly header: string;
+  /** Signs an ASCII JWS signing input; returns the base64url JWS signature (r‖s form for ES*). */
+  readonly sign: (signingInput: string) => string | Promise<string>;
+}
+
+/** Where the private-JWK exporter hides on a key (a registered symbol, so both builds agree). */
+export const EXPORT_PRIVATE_JWK: unique symbol = Symbol.for('@relay/dpop.exportPrivateJwk') as never;
+
+type KeyWithExport = DpopKey & { readonly [EXPORT_PRIVATE_JWK]: () => Promise<DpopPrivateJwk> };
+
+/** Assembles a frozen `DpopKey` from platform pieces; the header is encoded here, once (speed). */
+export async function assembleDpopKey(
+  alg: DpopKeyAlg,
+  publicJwk: DpopPublicJwk,
+  sign: DpopKey['sign'],
+  exportPrivate: () => Promise<DpopPrivateJwk>,
+): Promise<DpopKey> {
+  // DPOP-03: the embedded jwk is rebuilt from the public members only, so `d` can never leak
+  const jwk: DpopPublicJwk = Object.freeze({ kty: 'EC', crv: publicJwk.crv, x: publicJwk.x, y: publicJwk.y });
+  const header = encodeBase64urlText(JSON.stringify({ typ: 'dpop+jwt', alg, jwk }));
+  const key = { alg, publicJwk: jwk, jkt: await jwkThumbprint(jwk), header, sign };
+  Object.defineProperty(key, EXPORT_PRIVATE_JWK, { value: exportPrivate, enumerable: false });
+  return Object.freeze(key);
+}
+
+/**
+ * The private JWK of a key made by `generateDpopKey`/`importDpopKey`, for storage (seal it at rest).
+ * Pass it back to `importDpopKey` to restore the key.
+ */
+export async function exportDpopKey(key: DpopKey): Promise<DpopPrivateJwk> {
+  const exporter = (key as Partial<KeyWithExport>)?.[EXPORT_PRIVATE_JWK];
+  if (typeof exporter !== 'function') {
+    throw new DpopError('DPOP_KEY_INVALID', 'exportDpopKey takes a key made by generateDpopKey or importDpopKey');
+  }
+  return exporter();
+}
+
+/** Validates a stored private JWK and returns it with its alg settled. */
+export function checkPrivateJwk(jwk: unknown): DpopPrivateJwk {
+  if (typeof jwk !== 'object' || jwk === null) {
+    throw new DpopError('DPOP_KEY_INVALID', 'importDpopKey expects the private JWK object exportDpopKey returned');
+  }
+  const j = jwk as Record<string, unknown>;
+  if (j.kty !== 'EC') throw new DpopError('DPOP_KEY_INVALID', `DPoP keys are EC keys (got kty ${String(j.kty)})`);
+  const alg = j.alg ?? (Object.keys(EC_ALGS) as DpopKeyAlg[]).find((a) => EC_ALGS[a].crv === j.crv);
+  if (!isKeyAlg(alg) || EC_ALGS[alg].crv !== j.crv) {
+    throw new DpopError('DPOP_KEY_INVALID', `JWK alg/crv must be ES256/P-256, ES384/P-384 or ES512/P-521`);
+  }
+  const len = Math.ceil((EC_ALGS[alg].coordLength * 4) / 3);
+  for (const m of ['x', 'y', 'd'] as const) {
+    const v = j[m];
+    if (typeof v !== 'string' || v.length !== len || !/^[A-Za-z0-9_-]+$/.test(v)) {
+      throw new DpopError(
+        'DPOP_KEY_INVALID',
+        m === 'd' && v === undefined
+          ? 'the JWK has no "d": importDpopKey needs the private JWK from exportDpopKey'
+          : `JWK member "${m}" must be ${len} base64url characters for ${EC_ALGS[alg].crv}`,
+      );
+    }
+  }
+  return { kty: 'EC', crv: EC_ALGS[alg].crv, x: j.x as string, y: j.y as string, d: j.d as string, alg };
+}
+
+export function checkGenerateAlg(alg: unknown): DpopKeyAlg {
+  const chosen = alg ?? 'ES256';
+  if (!isKeyAlg(chosen)) {
+    throw new DpopError('DPOP_ALG_UNSUPPORTED', `generateDpopKey supports ES256, ES384, ES512 (got ${String(alg)})`);
+  }
+  return chosen;
+}

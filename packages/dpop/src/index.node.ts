@@ -1,0 +1,2 @@
+export { generateDpopKey, importDpopKey } from './platform/keys.node.js';
+export * from './shared.js';
