@@ -1,0 +1,43 @@
+import { isValidDid } from './did-syntax.js';
+import { IdentityError } from './errors.js';
+import type { HandleResolver } from './handle-resolver.js';
+import { readText } from './read-body.js';
+import type { FetchLike } from './safe-fetch.js';
+
+/** Options for `createWellKnownHandleResolver`. */
+export interface WellKnownHandleResolverOptions {
+  /** The SSRF-safe fetch (`createSafeFetch` / `createNodeSafeFetch`). Dev host mapping lives there. */
+  readonly fetch: FetchLike;
+  /** Body cap in bytes. Default `2048` — a DID is at most 2048 chars plus a little whitespace. */
+  readonly maxBytes?: number;
+}
+
+/**
+ * The HTTPS method (ID-HANDLE-06): `GET https://<handle>/.well-known/atproto-did`. Any 2xx counts,
+ * whatever its content type; the body, trimmed of surrounding whitespace, must be a bare DID —
+ * an HTML page or a JSON wrapper is `FETCH_BAD_RESPONSE`. Non-2xx is "no answer" (`null`).
+ * Always https (ID-HANDLE-07); dev/test reach loopback through the safe fetch's `hostMap`.
+ */
+export function createWellKnownHandleResolver(options: WellKnownHandleResolverOptions): HandleResolver {
+  const maxBytes = options.maxBytes ?? 2100;
+  return {
+    async resolve(handle, opts) {
+      const response = await options.fetch(`https://${handle}/.well-known/atproto-did`, {
+        headers: { accept: 'text/plain' },
+        signal: opts?.signal,
+      });
+      if (response.status < 200 || response.status > 299) {
+        await response.body?.cancel().catch(() => undefined);
+        return null;
+      }
+      const body = (await readText(response, { maxBytes })).trim();
+      if (!isValidDid(body)) {
+        throw new IdentityError(
+          'FETCH_BAD_RESPONSE',
+          `https://${handle}/.well-known/atproto-did did not return a bare DID.`,
+        );
+      }
+      return body;
+    },
+  };
+}
