@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { createECDH, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { type DpopKeyAlg, EC_ALGS } from '../algorithms.js';
 import {
   assembleDpopKey,
@@ -10,6 +10,7 @@ import {
 } from '../dpop-key.js';
 import { DpopError } from '../errors.js';
 
+const ECDH_CURVE = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' } as const;
 const NODE_HASH = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' } as const;
 
 function fromKeyObject(alg: DpopKeyAlg, privateKey: KeyObject): Promise<DpopKey> {
@@ -46,8 +47,19 @@ export async function importDpopKey(jwk: DpopPrivateJwk): Promise<DpopKey> {
   } catch (cause) {
     throw new DpopError('DPOP_KEY_INVALID', `the JWK is not a valid ${priv.crv} key`, { cause });
   }
-  const derived = createPublicKey(privateKey).export({ format: 'jwk' });
-  if (derived.x !== priv.x || derived.y !== priv.y) {
+  // node keeps the given x/y as is, so derive the public point from d to prove they belong together
+  let point: Buffer;
+  try {
+    const ecdh = createECDH(ECDH_CURVE[priv.crv]);
+    ecdh.setPrivateKey(Buffer.from(priv.d, 'base64url'));
+    point = ecdh.getPublicKey();
+  } catch (cause) {
+    throw new DpopError('DPOP_KEY_INVALID', `the JWK "d" is not a valid ${priv.crv} private key`, { cause });
+  }
+  const size = (point.length - 1) / 2;
+  const x = point.subarray(1, 1 + size).toString('base64url');
+  const y = point.subarray(1 + size).toString('base64url');
+  if (x !== priv.x || y !== priv.y) {
     throw new DpopError('DPOP_KEY_INVALID', 'the JWK "d" does not match its "x"/"y": the stored key is corrupt');
   }
   return fromKeyObject(priv.alg, privateKey);
