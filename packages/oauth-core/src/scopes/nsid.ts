@@ -5,8 +5,9 @@ const NAME = /^[A-Za-z][A-Za-z0-9]{0,62}$/;
 const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
 /**
- * PERM-NSID-01: an NSID is a reversed domain authority (≥ 2 labels, ≤ 253 chars, first label not
- * starting with a digit) plus a name segment `[A-Za-z][A-Za-z0-9]{0,62}`; ≤ 317 chars in all.
+ * PERM-NSID-01: an NSID is a reversed domain authority (≥ 2 hostname labels of ≤ 63 chars, the first
+ * not starting with a digit) plus a name segment `[A-Za-z][A-Za-z0-9]{0,62}`; ≤ 317 chars in all.
+ * The authority is not held to a hostname's 253 chars: the interop vectors accept a longer one.
  */
 export function isValidNsid(value: string): boolean {
   if (typeof value !== 'string' || value.length > 317) return false;
@@ -14,7 +15,6 @@ export function isValidNsid(value: string): boolean {
   if (segments.length < 3) return false;
   const name = segments.pop() as string;
   if (!NAME.test(name)) return false;
-  if (segments.join('.').length > 253) return false;
   for (const label of segments) if (!LABEL.test(label)) return false;
   const first = segments[0]?.charCodeAt(0) ?? 0;
   return !(first >= 0x30 && first <= 0x39);

@@ -1,5 +1,5 @@
 // atproto-DID syntax, plus `%` only as a complete `%XX` escape.
-const DID = /^did:[a-z]+:(?:[A-Za-z0-9._:-]|%[0-9A-Fa-f]{2})*[A-Za-z0-9._-]$/;
+const DID = /^did:[a-z]+:(?:[A-Za-z0-9._:-]|%[0-9A-Fa-f]{2})*(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})$/;
 // RFC 3986 fragment characters (pchar / "/" / "?"), non-empty.
 const FRAGMENT = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})+$/;
 

@@ -1,5 +1,5 @@
 import { percentEncode } from './percent.js';
-import { type Permission, REPO_ACTIONS } from './permission.js';
+import { type Permission, REPO_ACTIONS, type RepoAction } from './permission.js';
 
 function sortedUnique(list: readonly string[], star: string): readonly string[] {
   return list.includes(star) ? [star] : [...new Set(list)].sort();
@@ -35,10 +35,15 @@ export function writeScope(p: Permission): string {
     case 'transition':
       return `transition:${p.name}`;
     case 'repo': {
-      const action = REPO_ACTIONS.filter((a) => p.action.includes(a));
+      // Unknown actions are kept (and written last) so that validation sees and refuses them;
+      // dropping them could leave no action at all, which would read back as "all actions".
+      const given = new Set<string>(p.action);
+      const known = REPO_ACTIONS.filter((a) => given.has(a));
+      const action = [...known, ...[...given].filter((a) => !known.includes(a as RepoAction))];
+      const all = known.length === REPO_ACTIONS.length && action.length === known.length;
       return write('repo', 'collection', [
         ['collection', sortedUnique(p.collection, '*')],
-        ['action', action.length === REPO_ACTIONS.length ? undefined : action],
+        ['action', all ? undefined : action],
       ]);
     }
     case 'rpc':
