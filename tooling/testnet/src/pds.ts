@@ -211,9 +211,15 @@ export class Pds {
 
   #collection(did: string, collection: string): Map<string, StoredRecord> {
     let repo = this.repos.get(did);
-    if (!repo) this.repos.set(did, (repo = new Map()));
+    if (!repo) {
+      repo = new Map();
+      this.repos.set(did, repo);
+    }
     let coll = repo.get(collection);
-    if (!coll) repo.set(collection, (coll = new Map()));
+    if (!coll) {
+      coll = new Map();
+      repo.set(collection, coll);
+    }
     return coll;
   }
 
