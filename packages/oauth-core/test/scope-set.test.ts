@@ -219,3 +219,14 @@ describe('TOKEN-SCOPE-02: requested-vs-granted differences are visible', () => {
     });
   });
 });
+
+describe('de-duplication', () => {
+  it('repeats by text and by meaning collapse; unrecognised repeats are listed once', () => {
+    const set = ScopeSet.parse(
+      'atproto repo:a.b.c openid repo?collection=a.b.c atproto openid repo:a.b.c?action=create',
+    );
+    expect(set.tokens).toEqual(['atproto', 'repo:a.b.c', 'repo:a.b.c?action=create']);
+    expect(set.unrecognised.map((u) => u.token)).toEqual(['openid']);
+    expect(diffScopes(set, set)).toEqual({ missing: [], extra: [] });
+  });
+});

@@ -16,6 +16,7 @@ export interface ScopeSetOptions {
   /**
    * Resolved permission-set Lexicon documents. An `include:<nsid>` whose document is given here grants
    * the `repo`/`rpc` permissions it expands to; without one it grants nothing on the client side.
+   * A document whose `id` matches but which is not a permission set makes `parse` throw `SCOPE_INVALID`.
    */
   readonly permissionSets?: Iterable<unknown>;
 }
@@ -76,6 +77,9 @@ export class ScopeSet implements Iterable<string> {
   /** The same tokens as data, index for index. */
   readonly permissions: readonly Permission[];
   readonly unrecognised: readonly UnrecognisedScope[];
+  // Sets keep parse, has() and diff linear: a hostile server could send a very long scope.
+  readonly #tokenSet: ReadonlySet<string>;
+  readonly #unrecognisedSet: ReadonlySet<string>;
   readonly #expanded: ReadonlyArray<{ readonly via: string; readonly permission: Permission }>;
   readonly #unexpanded: readonly string[];
 
@@ -88,6 +92,8 @@ export class ScopeSet implements Iterable<string> {
     this.tokens = Object.freeze(tokens);
     this.permissions = Object.freeze(permissions);
     this.unrecognised = Object.freeze(unrecognised);
+    this.#tokenSet = new Set(tokens);
+    this.#unrecognisedSet = new Set(unrecognised.map((u) => u.token));
     const documents = [...(options.permissionSets ?? [])];
     const expanded: { via: string; permission: Permission }[] = [];
     const unexpanded: string[] = [];
@@ -111,14 +117,19 @@ export class ScopeSet implements Iterable<string> {
     const tokens: string[] = [];
     const permissions: Permission[] = [];
     const unrecognised: UnrecognisedScope[] = [];
+    const seenRaw = new Set<string>();
+    const seenCanonical = new Set<string>();
     for (const token of raw) {
-      if (token === '') continue; // runs of spaces separate, they do not make empty tokens
+      // Runs of spaces separate; they do not make empty tokens.
+      if (token === '' || seenRaw.has(token)) continue;
+      seenRaw.add(token);
       const result = parseScope(token);
       if (result.ok) {
-        if (tokens.includes(result.canonical)) continue;
+        if (seenCanonical.has(result.canonical)) continue;
+        seenCanonical.add(result.canonical);
         tokens.push(result.canonical);
         permissions.push(result.permission);
-      } else if (!unrecognised.some((u) => u.token === token)) {
+      } else {
         unrecognised.push({ token, code: result.code, reason: result.reason });
       }
     }
@@ -148,8 +159,7 @@ export class ScopeSet implements Iterable<string> {
    */
   has(token: string): boolean {
     const parsed = parseScope(token);
-    if (parsed.ok) return this.tokens.includes(parsed.canonical);
-    return this.unrecognised.some((u) => u.token === token);
+    return parsed.ok ? this.#tokenSet.has(parsed.canonical) : this.#unrecognisedSet.has(token);
   }
 
   /** Whether the set grants the request. See {@link ScopeRequest} and the transitional rules in the README. */
@@ -225,7 +235,7 @@ export class ScopeSet implements Iterable<string> {
 
   #grantors(req: NormalizedRequest): string[] {
     const out: string[] = [];
-    const generic = this.tokens.includes('transition:generic');
+    const generic = this.#tokenSet.has('transition:generic');
     if (generic) {
       // SCOPE-04: any record write and any blob upload; rpc to any service except chat.bsky.*;
       // never account or identity management.
@@ -234,7 +244,7 @@ export class ScopeSet implements Iterable<string> {
       }
     }
     // SCOPE-05: transition:chat.bsky unlocks chat.bsky.* only together with transition:generic.
-    if (generic && req.kind === 'rpc' && isChat(req.lxm) && this.tokens.includes('transition:chat.bsky')) {
+    if (generic && req.kind === 'rpc' && isChat(req.lxm) && this.#tokenSet.has('transition:chat.bsky')) {
       out.push('transition:chat.bsky');
     }
     // SCOPE-06: transition:email lets the app read (not change) the account email.
@@ -242,7 +252,7 @@ export class ScopeSet implements Iterable<string> {
       req.kind === 'account' &&
       req.attr === 'email' &&
       req.action === 'read' &&
-      this.tokens.includes('transition:email')
+      this.#tokenSet.has('transition:email')
     ) {
       out.push('transition:email');
     }
