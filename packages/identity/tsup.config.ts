@@ -11,6 +11,7 @@ export default defineConfig({
   target: 'es2022',
   platform: 'neutral',
   external: [/^node:/],
+  removeNodeProtocol: false,
   splitting: true,
   treeshake: true,
 });
