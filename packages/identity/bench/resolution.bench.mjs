@@ -14,6 +14,8 @@ import {
 import { createNodeSafeFetch, createNodeTxtLookup } from '../dist/node.js';
 
 const DID = 'did:plc:ewvi7nxzyoun6zhxrhs64oiz';
+const PDS = { id: '#atproto_pds', type: 'AtprotoPersonalDataServer', serviceEndpoint: 'https://pds.example.com' };
+const DOC = { id: DID, alsoKnownAs: ['at://dns.test'], service: [PDS] };
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const latency = { dns: 0, http: 0 };
 
@@ -47,17 +49,8 @@ const web = await startHttp((req, res) => {
   const host = (req.headers.host ?? '').split(':')[0];
   if (req.url === '/.well-known/atproto-did' && host === 'wk.test') return res.writeHead(200).end(DID);
   if (req.url?.startsWith('/did%3Aplc')) {
-    return res
-      .writeHead(200, { 'content-type': 'application/json' })
-      .end(
-        JSON.stringify({
-          id: DID,
-          alsoKnownAs: ['at://dns.test'],
-          service: [
-            { id: '#atproto_pds', type: 'AtprotoPersonalDataServer', serviceEndpoint: 'https://pds.example.com' },
-          ],
-        }),
-      );
+    res.writeHead(200, { 'content-type': 'application/json' });
+    return res.end(JSON.stringify(DOC));
   }
   res.writeHead(404).end();
 });
