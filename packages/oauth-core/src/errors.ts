@@ -7,6 +7,27 @@ export type OAuthErrorCode =
   | 'METADATA_INVALID'
   | 'CLIENT_METADATA_INVALID'
   | 'KEYSET_INVALID'
+  // discovery and identity (META-RS-*, AS-META-*, ID-*)
+  | 'IDENTITY_RESOLUTION_FAILED'
+  | 'NETWORK_ERROR'
+  | 'INVALID_INPUT'
+  | 'INVALID_OPTIONS'
+  // authorization (CLIENT-PAR-*, CLIENT-STATE-*, ISS-*, CALLBACK-*)
+  | 'AUTHORIZATION_SERVER_ERROR'
+  | 'STATE_UNKNOWN'
+  | 'ACCESS_DENIED'
+  | 'AUTHORIZATION_ERROR'
+  | 'ISSUER_MISSING'
+  | 'ISSUER_MISMATCH'
+  | 'CODE_MISSING'
+  // tokens (TOKEN-*)
+  | 'TOKEN_RESPONSE_INVALID'
+  | 'SUB_MISMATCH'
+  // sessions (part 2 adds refresh causes)
+  | 'SESSION_NOT_FOUND'
+  | 'SESSION_EXPIRED'
+  | 'KEY_RETIRED'
+  | 'URL_NOT_ALLOWED'
   // stores and locks
   | 'LOCK_TIMEOUT'
   | 'STORE_ERROR'

@@ -1,3 +1,12 @@
+export {
+  type AuthorizeOptions,
+  type CallbackResult,
+  OAuthClient,
+  type OAuthClientOptions,
+} from './client/oauth-client.js';
+export { OAuthSession } from './client/oauth-session.js';
+export type { ClientAuthMethod, PendingAuthorization, SessionTokens, StoredSession } from './client/records.js';
+export { type ValidatedTokenResponse, validateTokenResponse } from './client/token-response.js';
 export { type BuildClientMetadataInput, buildClientMetadata } from './client-metadata/build-client-metadata.js';
 export {
   type CheckClientMetadataOptions,
@@ -15,8 +24,10 @@ export {
   type LoopbackClientOptions,
   loopbackClientMetadata,
 } from './client-metadata/loopback-client.js';
+export { MetadataResolver, type MetadataResolverOptions } from './discovery/metadata-resolver.js';
 export { OAuthError, type OAuthErrorCode } from './errors.js';
 export { type ClientKey, generateClientKey, Keyset, type PrivateClientJwk, type PublicClientJwk } from './keyset.js';
+export { type Logger, silentLogger } from './logger.js';
 export {
   type AuthorizationServerCheckOptions,
   type AuthorizationServerMetadata,

@@ -22,9 +22,29 @@ export interface PdsDeps {
   resolveHandle: (handle: string) => string | undefined;
 }
 
-function cidOf(bytes: Uint8Array): string {
-  // Not a real CID: a stable content hash in a CID-like shape is all the mock needs.
-  return `bafyrei${createHash('sha256').update(bytes).digest('hex').slice(0, 52)}`;
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/**
+ * A CIDv1 (sha2-256, base32 "b" multibase) over the bytes: 0x71 dag-cbor for records, 0x55 raw
+ * for blobs. The mock hashes JSON instead of DAG-CBOR, but the CID is well-formed, which is what
+ * clients validate.
+ */
+function cidOf(bytes: Uint8Array, codec: 0x71 | 0x55 = 0x71): string {
+  const digest = createHash('sha256').update(bytes).digest();
+  const raw = Uint8Array.from([0x01, codec, 0x12, 0x20, ...digest]);
+  let out = 'b';
+  let bits = 0;
+  let value = 0;
+  for (const byte of raw) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
+  return out;
 }
 
 function xrpcError(status: number, error: string, message: string): MockResponse {
@@ -169,7 +189,7 @@ export class Pds {
         if (!scope.allows({ blob: mimeType })) {
           return xrpcError(403, 'ScopeMissingError', `Missing required scope "blob:${mimeType}"`);
         }
-        const cid = cidOf(req.body);
+        const cid = cidOf(req.body, 0x55);
         this.blobs.set(cid, { mimeType, bytes: new Uint8Array(req.body), did: sub });
         return json(200, { blob: { $type: 'blob', ref: { $link: cid }, mimeType, size: req.body.length } });
       }

@@ -1,0 +1,533 @@
+import {
+  createDpopFetch,
+  createMemoryNonceStore,
+  type DpopKey,
+  exportDpopKey,
+  type FetchLike,
+  generateDpopKey,
+  importDpopKey,
+  type NonceStore,
+} from '@relay/dpop';
+import { createSafeFetch, type IdentityResolver, isValidDid, normalizeHandle } from '@relay/identity';
+import { generatePkce } from '@relay/pkce';
+import * as oauth from 'oauth4webapi';
+import { type ClientKind, validateClientMetadata } from '../client-metadata/check-client-metadata.js';
+import type { ClientMetadata } from '../client-metadata/client-metadata-schema.js';
+import { MetadataResolver } from '../discovery/metadata-resolver.js';
+import { OAuthError } from '../errors.js';
+import type { Keyset } from '../keyset.js';
+import { type Logger, silentLogger } from '../logger.js';
+import type { AuthorizationServerMetadata } from '../metadata/authorization-server-metadata.js';
+import { assertRequestedScope } from '../scopes/assert-requested-scope.js';
+import type { Clock, Lock, SessionStore, StateStore } from '../stores/contracts.js';
+import { MemoryLock } from '../stores/memory-lock.js';
+import { MemorySessionStore } from '../stores/memory-session-store.js';
+import { MemoryStateStore } from '../stores/memory-state-store.js';
+import { randomToken } from '../util/random.js';
+import { isLoopbackHost } from '../util/url-checks.js';
+import { wrapError } from '../util/wrap-error.js';
+import { OAuthSession } from './oauth-session.js';
+import type { ClientAuthMethod, PendingAuthorization, StoredSession } from './records.js';
+import { validateTokenResponse } from './token-response.js';
+
+export interface OAuthClientOptions {
+  /** The client's metadata document (validated at construction). */
+  metadata: ClientMetadata;
+  /** Confidential clients: the signing keys whose public halves the metadata publishes. */
+  keyset?: Keyset;
+  /** Handle/DID resolution (on Node: `createNodeIdentityResolver` from `@relay/identity/node`). */
+  identity: IdentityResolver;
+  /**
+   * The SSRF-safe fetch for every request to PDSs and authorization servers. Default
+   * `createSafeFetch()`; on Node pass `createNodeSafeFetch()` for the connect-time address check.
+   */
+  fetch?: FetchLike;
+  stores?: {
+    state?: StateStore<PendingAuthorization>;
+    session?: SessionStore<StoredSession>;
+    /** DPoP nonces by origin, shared by every session of this client (NONCE-04). */
+    nonces?: NonceStore;
+  };
+  /** Cross-process lock for refreshes. Default: an in-process lock owned by this client. */
+  lock?: Lock;
+  /** Development: PDSs and authorization servers on http loopback origins are acceptable. */
+  dev?: boolean;
+  logger?: Logger;
+  clock?: Clock;
+  /** How long a pending authorization waits for its callback. Default 10 minutes. */
+  stateTtlMs?: number;
+}
+
+export interface AuthorizeOptions {
+  /** Space-separated scope; default: the metadata's whole `scope`. Must include `atproto`. */
+  scope?: string;
+  /** Application state handed back by `callback` (stored server-side, never sent). */
+  state?: string;
+  /** One of the metadata's redirect URIs; default the first. */
+  redirectUri?: string;
+  /** `login`, `consent`, `select_account` or `none`, passed to the authorization server. */
+  prompt?: string;
+}
+
+export interface CallbackResult {
+  session: OAuthSession;
+  /** The `state` given to `authorize`, if any. */
+  state?: string;
+}
+
+type InputKind = { kind: 'did'; did: string } | { kind: 'handle'; handle: string } | { kind: 'server'; url: string };
+
+/**
+ * The ATProto OAuth client: `authorize` (PAR + PKCE + DPoP), `callback` (state, iss, code
+ * exchange, `sub` verification) and sessions. Every piece of state hangs off this instance.
+ */
+export class OAuthClient {
+  readonly metadata: ClientMetadata;
+  readonly kind: ClientKind;
+  readonly keyset: Keyset | undefined;
+  readonly identity: IdentityResolver;
+  readonly fetch: FetchLike;
+  readonly stateStore: StateStore<PendingAuthorization>;
+  readonly sessionStore: SessionStore<StoredSession>;
+  readonly nonces: NonceStore;
+  readonly lock: Lock;
+  readonly dev: boolean;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly metadataResolver: MetadataResolver;
+  readonly #stateTtlMs: number;
+  readonly #refreshing = new Map<string, Promise<StoredSession>>();
+
+  constructor(options: OAuthClientOptions) {
+    const { metadata, kind } = validateClientMetadata(options.metadata);
+    this.metadata = metadata;
+    this.kind = kind;
+    if (kind === 'confidential' && !options.keyset) {
+      throw new OAuthError('INVALID_OPTIONS', 'A confidential client (private_key_jwt) needs its keyset.');
+    }
+    if (kind !== 'confidential' && options.keyset) {
+      throw new OAuthError('INVALID_OPTIONS', 'A keyset was given, but the metadata describes a public client.');
+    }
+    this.keyset = options.keyset;
+    this.identity = options.identity;
+    this.fetch = options.fetch ?? createSafeFetch();
+    this.stateStore = options.stores?.state ?? new MemoryStateStore();
+    this.sessionStore = options.stores?.session ?? new MemorySessionStore();
+    this.nonces = options.stores?.nonces ?? createMemoryNonceStore();
+    this.lock = options.lock ?? new MemoryLock();
+    this.dev = options.dev ?? false;
+    this.logger = options.logger ?? silentLogger;
+    this.clock = options.clock ?? Date.now;
+    this.#stateTtlMs = options.stateTtlMs ?? 10 * 60_000;
+    this.metadataResolver = new MetadataResolver({ fetch: this.fetch, dev: this.dev, now: this.clock });
+  }
+
+  /** The public JWKS to serve at `jwks_uri` (confidential clients). */
+  get jwks(): { keys: unknown[] } {
+    return this.keyset?.publicJwks ?? { keys: [] };
+  }
+
+  #classify(input: string): InputKind {
+    const value = typeof input === 'string' ? input.trim() : '';
+    if (value === '')
+      throw new OAuthError('INVALID_INPUT', 'Enter a handle (alice.example.com), a DID or a server URL.');
+    if (/^https?:\/\//i.test(value)) return { kind: 'server', url: value };
+    if (value.startsWith('did:')) {
+      if (!isValidDid(value)) throw new OAuthError('INVALID_INPUT', `"${value}" is not a valid DID.`);
+      return { kind: 'did', did: value };
+    }
+    return { kind: 'handle', handle: normalizeHandle(value) };
+  }
+
+  /** oauth4webapi's view of this client. */
+  get #oauthClient(): oauth.Client {
+    return { client_id: this.metadata.client_id, token_endpoint_auth_method: this.metadata.token_endpoint_auth_method };
+  }
+
+  /** oauth4webapi options: our DPoP fetch over the safe fetch, and http only in dev. */
+  #requestOptions(dpopFetch: FetchLike): { [oauth.customFetch]: FetchLike; [oauth.allowInsecureRequests]?: boolean } {
+    return { [oauth.customFetch]: dpopFetch, ...(this.dev ? { [oauth.allowInsecureRequests]: true } : {}) };
+  }
+
+  /** CONF-01..06: the client authentication of a method (a retired key fails by name). */
+  clientAuth(method: ClientAuthMethod): oauth.ClientAuth {
+    if (method.method === 'none') return oauth.None();
+    const key = this.keyset?.get(method.kid);
+    if (!key) {
+      throw new OAuthError(
+        'KEY_RETIRED',
+        `The client key "${method.kid}" this session was authorized with is no longer in the keyset; sign in again.`,
+      );
+    }
+    return oauth.PrivateKeyJwt({ key: key.privateKey, kid: key.kid });
+  }
+
+  /** A DPoP fetch (over the safe fetch) for one session key. */
+  dpopFetch(key: DpopKey, accessToken?: () => string | undefined): FetchLike {
+    return createDpopFetch({
+      key,
+      nonces: this.nonces,
+      fetch: this.fetch,
+      ...(accessToken ? { accessToken } : {}),
+      logger: this.logger,
+    });
+  }
+
+  #redirectUri(requested: string | undefined): string {
+    const registered = this.metadata.redirect_uris;
+    if (requested === undefined) return registered[0] as string;
+    if (registered.includes(requested)) return requested;
+    // LOOPBACK-05: loopback redirects match ignoring the port.
+    const url = URL.canParse(requested) ? new URL(requested) : undefined;
+    if (url && url.protocol === 'http:' && isLoopbackHost(url.hostname)) {
+      const match = registered.some((r) => {
+        const reg = new URL(r);
+        return reg.hostname === url.hostname && reg.pathname === url.pathname;
+      });
+      if (match) return requested;
+    }
+    throw new OAuthError('INVALID_OPTIONS', `redirectUri ${requested} is not one of the client's redirect_uris.`);
+  }
+
+  /**
+   * Starts a login from a handle, a DID or a PDS/entryway URL and returns the URL to send the
+   * user's browser to. Resolves the account, discovers its authorization server, pushes the
+   * request (PAR) with PKCE and a new DPoP key, and stores the pending record under `state`.
+   */
+  async authorize(input: string, options: AuthorizeOptions = {}): Promise<URL> {
+    const target = this.#classify(input);
+    // CLIENT-PAR-04 / SCOPE-01: refused before any network call.
+    const scope = options.scope ?? this.metadata.scope;
+    assertRequestedScope(scope, this.metadata.scope);
+    const redirectUri = this.#redirectUri(options.redirectUri);
+
+    let issuer: string;
+    let as: AuthorizationServerMetadata;
+    let expectedDid: string | undefined;
+    let loginHint: string | undefined;
+    try {
+      if (target.kind === 'server') {
+        // META-RS-08: server-started flow, no login_hint; the issuer is bound to the request.
+        ({ issuer, metadata: as } = await this.metadataResolver.resolveFromServerUrl(target.url));
+      } else {
+        // META-RS-07: resolve the account ourselves; its PDS names the authorization server.
+        const identity = await this.identity.resolveIdentity(target.kind === 'did' ? target.did : target.handle);
+        expectedDid = identity.did;
+        // CLIENT-PAR-08: the identifier as the user gave it (normalised).
+        loginHint = target.kind === 'did' ? target.did : target.handle;
+        ({ issuer, metadata: as } = await this.metadataResolver.resolveFromPds(identity.pds));
+      }
+    } catch (err) {
+      throw wrapError(err, 'METADATA_INVALID', `Could not start a login for "${input}"`);
+    }
+
+    const authMethod: ClientAuthMethod =
+      this.kind === 'confidential'
+        ? { method: 'private_key_jwt', kid: (this.keyset as Keyset).newest.kid }
+        : { method: 'none' };
+    // DPOP-02: a new DPoP key for this authorization, kept for the session's whole life.
+    const key = await generateDpopKey();
+    const pkce = await generatePkce();
+    // CLIENT-STATE-01: 256 bits of randomness, opaque (CLIENT-PAR-09: nothing encoded in it).
+    const state = randomToken(32);
+    const params = new URLSearchParams({
+      response_type: 'code',
+      redirect_uri: redirectUri,
+      scope,
+      state,
+      code_challenge: pkce.challenge,
+      code_challenge_method: pkce.method,
+    });
+    if (loginHint) params.set('login_hint', loginHint);
+    if (options.prompt) params.set('prompt', options.prompt);
+
+    let requestUri: string;
+    try {
+      // CLIENT-PAR-02/05: the pushed request carries a DPoP proof made with the new key.
+      const response = await oauth.pushedAuthorizationRequest(
+        as as oauth.AuthorizationServer,
+        this.#oauthClient,
+        this.clientAuth(authMethod),
+        params,
+        this.#requestOptions(this.dpopFetch(key)),
+      );
+      const par = await oauth.processPushedAuthorizationResponse(
+        as as oauth.AuthorizationServer,
+        this.#oauthClient,
+        response,
+      );
+      requestUri = par.request_uri;
+    } catch (err) {
+      throw wrapError(err, 'AUTHORIZATION_SERVER_ERROR', 'The pushed authorization request failed');
+    }
+
+    const pending: PendingAuthorization = {
+      issuer,
+      dpopKey: await exportDpopKey(key),
+      verifier: pkce.verifier,
+      redirectUri,
+      scope,
+      authMethod,
+      ...(expectedDid ? { expectedDid } : {}),
+      ...(options.state !== undefined ? { appState: options.state } : {}),
+    };
+    await this.stateStore.set(state, pending, this.#stateTtlMs);
+    this.logger.debug?.('authorization pushed', { issuer, expectedDid });
+    // CLIENT-PAR-07: only client_id and request_uri travel through the browser.
+    const url = new URL(as.authorization_endpoint);
+    url.search = '';
+    url.searchParams.set('client_id', this.metadata.client_id);
+    url.searchParams.set('request_uri', requestUri);
+    return url;
+  }
+
+  /**
+   * Completes a login from the query of the redirect back to the app. Checks `state` (single
+   * use), `iss`, errors, exchanges the code, validates the token response, verifies `sub`
+   * against a fresh resolution, and stores the session. Nothing is stored when a check fails.
+   */
+  async callback(params: URLSearchParams): Promise<CallbackResult> {
+    const state = params.get('state');
+    // CLIENT-STATE-02: unknown, missing and replayed states are all refused; take is single-use.
+    const pending = state ? await this.stateStore.take(state) : undefined;
+    if (!pending) {
+      throw new OAuthError('STATE_UNKNOWN', 'This sign-in link is unknown, expired or already used; start again.');
+    }
+    // ISS-01 / ISS-02: iss is required and must equal the issuer stored for this state.
+    const iss = params.get('iss');
+    if (iss === null) {
+      throw new OAuthError('ISSUER_MISSING', 'The authorization response has no "iss"; it cannot be trusted (ISS-02).');
+    }
+    if (iss !== pending.issuer) {
+      throw new OAuthError(
+        'ISSUER_MISMATCH',
+        `The authorization response comes from "${iss}", but the request went to "${pending.issuer}" (ISS-01).`,
+      );
+    }
+    // CALLBACK-01: an error response ends here, the token endpoint is never called.
+    const error = params.get('error');
+    if (error !== null) {
+      const description = params.get('error_description');
+      throw new OAuthError(
+        error === 'access_denied' ? 'ACCESS_DENIED' : 'AUTHORIZATION_ERROR',
+        error === 'access_denied'
+          ? 'The sign-in was declined.'
+          : `The authorization server refused: ${error}${description ? ` (${description})` : ''}.`,
+        { details: { error, error_description: description, appState: pending.appState } },
+      );
+    }
+    // CALLBACK-02: a success without a code is refused.
+    if (!params.get('code')) throw new OAuthError('CODE_MISSING', 'The authorization response has no "code".');
+
+    let as: AuthorizationServerMetadata;
+    try {
+      as = await this.metadataResolver.getAuthorizationServerMetadata(pending.issuer);
+    } catch (err) {
+      throw wrapError(err, 'METADATA_INVALID', 'Could not load the authorization server metadata');
+    }
+    const key = await importDpopKey(pending.dpopKey);
+    const dpopFetch = this.dpopFetch(key);
+    let tokens: ReturnType<typeof validateTokenResponse>;
+    try {
+      // oauth4webapi re-checks state and iss (RFC 9207) generically before the exchange.
+      const validated = oauth.validateAuthResponse(
+        as as oauth.AuthorizationServer,
+        this.#oauthClient,
+        params,
+        state as string,
+      );
+      // TOKEN-REQ-01 / PKCE-04 / REDIRECT-07: code, the PAR redirect_uri, the verifier, DPoP.
+      const response = await oauth.authorizationCodeGrantRequest(
+        as as oauth.AuthorizationServer,
+        this.#oauthClient,
+        this.clientAuth(pending.authMethod),
+        validated,
+        pending.redirectUri,
+        pending.verifier,
+        this.#requestOptions(dpopFetch),
+      );
+      const json = await oauth.processAuthorizationCodeResponse(
+        as as oauth.AuthorizationServer,
+        this.#oauthClient,
+        response,
+      );
+      tokens = validateTokenResponse(json as unknown as Record<string, unknown>);
+    } catch (err) {
+      throw wrapError(err, 'TOKEN_RESPONSE_INVALID', 'The code exchange failed');
+    }
+
+    try {
+      await this.verifySub(tokens.sub, pending.issuer, pending.expectedDid);
+    } catch (err) {
+      // TOKEN-SUB-04: drop the tokens and, best-effort, revoke them.
+      await this.#revokeQuietly(as, pending.authMethod, dpopFetch, tokens.refreshToken ?? tokens.accessToken);
+      throw err;
+    }
+
+    const now = this.clock();
+    const identity = await this.identity.resolveIdentity(tokens.sub);
+    const stored: StoredSession = {
+      did: tokens.sub,
+      sessionId: randomToken(16),
+      issuer: pending.issuer,
+      pds: identity.pds,
+      dpopKey: pending.dpopKey,
+      authMethod: pending.authMethod,
+      tokens: {
+        accessToken: tokens.accessToken,
+        ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+        ...(tokens.expiresIn ? { expiresAt: now + tokens.expiresIn * 1000 } : {}),
+        scope: tokens.scope,
+      },
+      requestedScope: pending.scope,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.sessionStore.set(stored.did, stored.sessionId, stored);
+    this.logger.info?.('session created', { did: stored.did, sessionId: stored.sessionId });
+    return {
+      session: new OAuthSession(this, stored, key),
+      ...(pending.appState !== undefined ? { state: pending.appState } : {}),
+    };
+  }
+
+  /**
+   * TOKEN-SUB-02/03: `sub` must be the expected account (identity-started flows), and a fresh
+   * resolution of `sub` must lead to this very issuer: DID document → PDS → its PRM's one AS.
+   */
+  async verifySub(sub: string, issuer: string, expectedDid?: string): Promise<void> {
+    if (expectedDid !== undefined && sub !== expectedDid) {
+      throw new OAuthError(
+        'SUB_MISMATCH',
+        `The authorization server signed in ${sub}, but the login was for ${expectedDid} (TOKEN-SUB-02).`,
+      );
+    }
+    let authority: string;
+    try {
+      // TOKEN-SUB-04: fresh resolution, no cache.
+      const identity = await this.identity.resolveIdentity(sub, { noCache: true });
+      const prm = await this.metadataResolver.getProtectedResourceMetadata(identity.pds, { noCache: true });
+      authority = prm.authorization_servers[0];
+    } catch (err) {
+      throw wrapError(err, 'SUB_MISMATCH', `Could not verify the account ${sub}`);
+    }
+    if (authority !== issuer) {
+      throw new OAuthError(
+        'ISSUER_MISMATCH',
+        `${sub} is hosted by a PDS whose authorization server is ${authority}, not ${issuer} (TOKEN-SUB-03).`,
+      );
+    }
+  }
+
+  async #revokeQuietly(as: AuthorizationServerMetadata, method: ClientAuthMethod, dpopFetch: FetchLike, token: string) {
+    if (!as.revocation_endpoint) return;
+    try {
+      const res = await oauth.revocationRequest(
+        as as oauth.AuthorizationServer,
+        this.#oauthClient,
+        this.clientAuth(method),
+        token,
+        this.#requestOptions(dpopFetch),
+      );
+      await res.body?.cancel();
+    } catch (err) {
+      this.logger.warn?.('revocation failed', { error: (err as Error).message });
+    }
+  }
+
+  /** Loads a stored session. Throws `SESSION_NOT_FOUND` when there is none. */
+  async restore(did: string, sessionId: string): Promise<OAuthSession> {
+    const stored = await this.sessionStore.get(did, sessionId);
+    if (!stored) throw new OAuthError('SESSION_NOT_FOUND', `No session ${sessionId} for ${did}; sign in again.`);
+    return new OAuthSession(this, stored, await importDpopKey(stored.dpopKey));
+  }
+
+  /** The session ids stored for an account (one per device/login). */
+  listSessions(did: string): Promise<string[]> {
+    return this.sessionStore.list(did);
+  }
+
+  /**
+   * Refreshes a session's tokens: single-flight per session in this process, under the lock
+   * across processes, re-reading the store after taking the lock (another process may have
+   * refreshed already). `invalid_grant` deletes the session (REFRESH-05).
+   */
+  refresh(stored: StoredSession, usedAccessToken?: string): Promise<StoredSession> {
+    const key = `${stored.did}\u0000${stored.sessionId}`;
+    const running = this.#refreshing.get(key);
+    if (running) return running;
+    // No await between the check above and this set: one refresh per session per process.
+    const promise = this.lock
+      .withLock(`relay-refresh:${key}`, { leaseMs: 30_000, waitMs: 35_000 }, () =>
+        this.#refreshLocked(stored, usedAccessToken),
+      )
+      .finally(() => this.#refreshing.delete(key));
+    this.#refreshing.set(key, promise);
+    return promise;
+  }
+
+  async #refreshLocked(stale: StoredSession, usedAccessToken?: string): Promise<StoredSession> {
+    const current = await this.sessionStore.get(stale.did, stale.sessionId);
+    if (!current) throw new OAuthError('SESSION_NOT_FOUND', `Session ${stale.sessionId} of ${stale.did} was deleted.`);
+    // REFRESH-05: someone else refreshed while we waited; use their tokens.
+    const token = usedAccessToken ?? stale.tokens.accessToken;
+    if (current.tokens.accessToken !== token) return current;
+    if (!current.tokens.refreshToken || !this.metadata.grant_types.includes('refresh_token')) {
+      throw new OAuthError(
+        'SESSION_EXPIRED',
+        'The access token expired and this session cannot be refreshed; sign in again.',
+      );
+    }
+    const as = await this.metadataResolver.getAuthorizationServerMetadata(current.issuer);
+    const key = await importDpopKey(current.dpopKey);
+    let tokens: ReturnType<typeof validateTokenResponse>;
+    try {
+      // REFRESH-02: the session's own DPoP key and client key (CONF-04).
+      const response = await oauth.refreshTokenGrantRequest(
+        as as oauth.AuthorizationServer,
+        this.#oauthClient,
+        this.clientAuth(current.authMethod),
+        current.tokens.refreshToken,
+        this.#requestOptions(this.dpopFetch(key)),
+      );
+      const json = await oauth.processRefreshTokenResponse(
+        as as oauth.AuthorizationServer,
+        this.#oauthClient,
+        response,
+      );
+      tokens = validateTokenResponse(json as unknown as Record<string, unknown>);
+    } catch (err) {
+      const wrapped = wrapError(err, 'TOKEN_RESPONSE_INVALID', 'The token refresh failed');
+      if ((wrapped.details as { error?: string } | undefined)?.error === 'invalid_grant') {
+        await this.sessionStore.delete(current.did, current.sessionId);
+        throw new OAuthError(
+          'SESSION_EXPIRED',
+          'The authorization server ended this session (invalid_grant); sign in again.',
+          {
+            cause: wrapped,
+          },
+        );
+      }
+      throw wrapped;
+    }
+    // REFRESH-04: the account must not change.
+    if (tokens.sub !== current.did) {
+      await this.sessionStore.delete(current.did, current.sessionId);
+      throw new OAuthError('SUB_MISMATCH', `The refresh returned ${tokens.sub} for a session of ${current.did}.`);
+    }
+    const now = this.clock();
+    const next: StoredSession = {
+      ...current,
+      tokens: {
+        accessToken: tokens.accessToken,
+        refreshToken: tokens.refreshToken ?? current.tokens.refreshToken,
+        ...(tokens.expiresIn ? { expiresAt: now + tokens.expiresIn * 1000 } : {}),
+        scope: tokens.scope,
+      },
+      updatedAt: now,
+    };
+    // REFRESH-03: the new refresh token replaces the old one in one write.
+    await this.sessionStore.set(next.did, next.sessionId, next);
+    return next;
+  }
+}

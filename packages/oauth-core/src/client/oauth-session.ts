@@ -1,0 +1,118 @@
+import { type DpopKey, type FetchLike, parseWwwAuthenticate } from '@relay/dpop';
+import { OAuthError } from '../errors.js';
+import { ScopeSet } from '../scopes/scope-set.js';
+import type { OAuthClient } from './oauth-client.js';
+import type { StoredSession } from './records.js';
+
+/** Refresh this long before the access token's stated expiry (TOKEN-RESP-03). */
+const EXPIRY_MARGIN_MS = 30_000;
+
+function isReplayable(body: unknown): boolean {
+  return (
+    body === undefined ||
+    body === null ||
+    typeof body === 'string' ||
+    body instanceof URLSearchParams ||
+    body instanceof ArrayBuffer ||
+    ArrayBuffer.isView(body) ||
+    (typeof Blob !== 'undefined' && body instanceof Blob)
+  );
+}
+
+/**
+ * A signed-in account on one device. `fetch` sends DPoP-bound requests to the account's PDS only,
+ * refreshing the access token when it expires or the PDS says it is invalid.
+ */
+export class OAuthSession {
+  readonly #client: OAuthClient;
+  #stored: StoredSession;
+  readonly #fetch: FetchLike;
+
+  constructor(client: OAuthClient, stored: StoredSession, key: DpopKey) {
+    this.#client = client;
+    this.#stored = stored;
+    // DPOP-06: Authorization: DPoP <token> with ath, from the current tokens at every attempt.
+    this.#fetch = client.dpopFetch(key, () => this.#stored.tokens.accessToken);
+  }
+
+  get did(): string {
+    return this.#stored.did;
+  }
+
+  get sessionId(): string {
+    return this.#stored.sessionId;
+  }
+
+  get issuer(): string {
+    return this.#stored.issuer;
+  }
+
+  /** The PDS origin requests go to. */
+  get serverUrl(): string {
+    return this.#stored.pds;
+  }
+
+  /** The scope actually granted (TOKEN-SCOPE-02), parsed. */
+  get scope(): ScopeSet {
+    return ScopeSet.parse(this.#stored.tokens.scope);
+  }
+
+  /** What was asked for but not granted, and granted beyond the request. */
+  get scopeDiff(): { missing: string[]; extra: string[] } {
+    const d = ScopeSet.diff(this.#stored.requestedScope, this.#stored.tokens.scope);
+    return { missing: [...d.missing], extra: [...d.extra] };
+  }
+
+  /** When the access token expires (epoch ms), if the server said. */
+  get expiresAt(): number | undefined {
+    return this.#stored.tokens.expiresAt;
+  }
+
+  #url(input: string | URL | Request): URL {
+    const raw = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const url = new URL(raw, this.#stored.pds);
+    // The access token is for this PDS only: never send it elsewhere.
+    if (url.origin !== new URL(this.#stored.pds).origin) {
+      throw new OAuthError('URL_NOT_ALLOWED', `session.fetch only talks to ${this.#stored.pds}, not ${url.origin}.`);
+    }
+    return url;
+  }
+
+  /**
+   * A fetch for the account's PDS: `session.fetch('/xrpc/com.atproto.repo.listRecords?…')`.
+   * Relative URLs resolve against the PDS. Usable as the fetch handler of `@atproto/api`'s Agent.
+   */
+  async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    const url = this.#url(input);
+    const request = typeof input === 'object' && !(input instanceof URL) ? input : undefined;
+    if (this.#isExpired()) await this.#refresh();
+    const used = this.#stored.tokens.accessToken;
+    const response = await this.#fetch(request ? new Request(url, request) : url, init);
+    if (response.status !== 401) return response;
+    // REFRESH-06: invalid_token → refresh once, then retry once (if the body can be sent again).
+    const challenge = parseWwwAuthenticate(response.headers.get('www-authenticate') ?? '').find(
+      (c) => c.scheme.toLowerCase() === 'dpop' || c.scheme.toLowerCase() === 'bearer',
+    );
+    if (challenge?.params.error !== 'invalid_token') return response;
+    if (request || !isReplayable(init?.body)) return response;
+    await response.body?.cancel().catch(() => undefined);
+    await this.#refresh(used);
+    return this.#fetch(url, init);
+  }
+
+  #isExpired(): boolean {
+    const at = this.#stored.tokens.expiresAt;
+    return at !== undefined && at - EXPIRY_MARGIN_MS <= this.#client.clock();
+  }
+
+  async #refresh(usedAccessToken?: string): Promise<void> {
+    this.#stored = await this.#client.refresh(this.#stored, usedAccessToken);
+  }
+
+  /** Re-reads the stored session (another process may have refreshed it). */
+  async reload(): Promise<void> {
+    const stored = await this.#client.sessionStore.get(this.#stored.did, this.#stored.sessionId);
+    if (!stored) throw new OAuthError('SESSION_NOT_FOUND', 'This session was deleted; sign in again.');
+    this.#stored = stored;
+  }
+}
