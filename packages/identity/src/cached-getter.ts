@@ -1,4 +1,4 @@
-import { abortable } from './handle-resolver.js';
+import { abortable } from './abortable.js';
 import { type CacheStore, createMemoryStore } from './memory-store.js';
 
 /** What the getter receives besides the key. */

@@ -1,5 +1,6 @@
+import { abortable } from './abortable.js';
 import { IdentityError } from './errors.js';
-import { abortable, type HandleResolver } from './handle-resolver.js';
+import type { HandleResolver } from './handle-resolver.js';
 
 /** Options for `createParallelHandleResolver`. */
 export interface ParallelHandleResolverOptions {
