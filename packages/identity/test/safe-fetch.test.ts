@@ -280,3 +280,17 @@ describe('JSON helper', () => {
     expect(await codeOf(readJson(res))).toBe('FETCH_BAD_RESPONSE');
   });
 });
+
+describe('the runtime-neutral pipeline over globalThis.fetch (main entry, no Node transport)', () => {
+  it('same policy: literals refused without a connection; dev reaches loopback; caps and redirects apply', async () => {
+    const prod = createSafeFetch({ allowHttp: true });
+    const before = srv.connections;
+    expect(await codeOf(prod(`${srv.origin}/ok`))).toBe('FETCH_UNSAFE_ADDRESS');
+    expect(srv.connections).toBe(before);
+    const devFetch = createSafeFetch({ allowHttp: true, allowLoopback: true, maxBytes: 1000 });
+    expect(await readJson(await devFetch(`${srv.origin}/ok`))).toMatchObject({ hello: 'world' });
+    expect(await codeOf(devFetch(`${srv.origin}/redirect`))).toBe('FETCH_REDIRECT_REFUSED');
+    const big = await devFetch(`${srv.origin}/big-chunked?n=${64 * 1024}`);
+    expect(await codeOf(big.text())).toBe('FETCH_TOO_LARGE');
+  });
+});
