@@ -31,6 +31,8 @@ export type OAuthErrorCode =
   // stores and locks
   | 'LOCK_TIMEOUT'
   | 'STORE_ERROR'
+  | 'STORE_UNAVAILABLE'
+  | 'STORE_FENCED'
   // scopes (PERM-*, SCOPE-*)
   | 'SCOPE_SYNTAX_INVALID'
   | 'SCOPE_INVALID'

@@ -19,7 +19,7 @@ import type { Keyset } from '../keyset.js';
 import { type Logger, silentLogger } from '../logger.js';
 import type { AuthorizationServerMetadata } from '../metadata/authorization-server-metadata.js';
 import { assertRequestedScope } from '../scopes/assert-requested-scope.js';
-import type { Clock, Lock, SessionStore, StateStore } from '../stores/contracts.js';
+import type { Clock, Lock, LockLease, SessionStore, StateStore } from '../stores/contracts.js';
 import { MemoryLock } from '../stores/memory-lock.js';
 import { MemorySessionStore } from '../stores/memory-session-store.js';
 import { MemoryStateStore } from '../stores/memory-state-store.js';
@@ -458,15 +458,19 @@ export class OAuthClient {
     if (running) return running;
     // No await between the check above and this set: one refresh per session per process.
     const promise = this.lock
-      .withLock(`relay-refresh:${key}`, { leaseMs: 30_000, waitMs: 35_000 }, () =>
-        this.#refreshLocked(stored, usedAccessToken),
+      .withLock(`relay-refresh:${key}`, { leaseMs: 30_000, waitMs: 35_000 }, (lease) =>
+        this.#refreshLocked(stored, usedAccessToken, lease),
       )
       .finally(() => this.#refreshing.delete(key));
     this.#refreshing.set(key, promise);
     return promise;
   }
 
-  async #refreshLocked(stale: StoredSession, usedAccessToken?: string): Promise<StoredSession> {
+  async #refreshLocked(
+    stale: StoredSession,
+    usedAccessToken: string | undefined,
+    lease: LockLease,
+  ): Promise<StoredSession> {
     const current = await this.sessionStore.get(stale.did, stale.sessionId);
     if (!current) throw new OAuthError('SESSION_NOT_FOUND', `Session ${stale.sessionId} of ${stale.did} was deleted.`);
     // REFRESH-05: someone else refreshed while we waited; use their tokens.
@@ -527,7 +531,8 @@ export class OAuthClient {
       updatedAt: now,
     };
     // REFRESH-03: the new refresh token replaces the old one in one write.
-    await this.sessionStore.set(next.did, next.sessionId, next);
+    // The fence lets a fencing store refuse this write if our lease expired meanwhile.
+    await this.sessionStore.set(next.did, next.sessionId, next, { fence: lease.fence });
     return next;
   }
 }

@@ -32,9 +32,33 @@ export interface StateStore<V = unknown> {
  */
 export interface SessionStore<V = unknown> {
   get(did: string, sessionId: string): Promise<V | undefined>;
-  set(did: string, sessionId: string, value: V): Promise<void>;
+  /**
+   * With `options.fence` (written by a lock holder), a store that supports fencing refuses the write
+   * with `OAuthError` `STORE_FENCED` when a newer holder of `fence.lockKey` exists (its token is
+   * higher), so a holder whose lease expired cannot overwrite a newer session. Stores without
+   * fencing ignore it.
+   */
+  set(did: string, sessionId: string, value: V, options?: SessionSetOptions): Promise<void>;
   delete(did: string, sessionId: string): Promise<void>;
   list(did: string): Promise<string[]>;
+}
+
+/** A fencing token handed to a lock holder: strictly increasing per lock key. */
+export interface Fence {
+  lockKey: string;
+  token: number;
+}
+
+export interface SessionSetOptions {
+  fence?: Fence;
+}
+
+/** What a lock holder receives. */
+export interface LockLease {
+  /** Strictly increasing per key across all holders (compare-and-write against stale holders). */
+  readonly fence: Fence;
+  /** Aborted when the lease is lost (expired and not renewed). */
+  readonly signal: AbortSignal;
 }
 
 export interface LockOptions {
@@ -50,8 +74,10 @@ export interface LockOptions {
  * - `withLock` runs `fn` while holding the lock and releases it after, whether `fn` resolves or throws.
  * - At most one holder per key at a time, until the lease ends; a crashed holder's lease expires.
  * - Waiting longer than `waitMs` rejects with an `OAuthError` of code `LOCK_TIMEOUT` and never runs `fn`.
+ * - Each holder gets a fencing token strictly greater than every earlier holder's of that key,
+ *   and a signal aborted if its lease ends while `fn` still runs.
  * - A Lock instance belongs to one client instance; it is never module-global.
  */
 export interface Lock {
-  withLock<T>(key: string, options: LockOptions, fn: () => Promise<T>): Promise<T>;
+  withLock<T>(key: string, options: LockOptions, fn: (lease: LockLease) => Promise<T>): Promise<T>;
 }

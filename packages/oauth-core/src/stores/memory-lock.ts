@@ -1,5 +1,5 @@
 import { OAuthError } from '../errors.js';
-import type { Clock, Lock, LockOptions } from './contracts.js';
+import type { Clock, Lock, LockLease, LockOptions } from './contracts.js';
 
 interface Holder {
   token: symbol;
@@ -13,13 +13,19 @@ interface Holder {
  */
 export class MemoryLock implements Lock {
   readonly #holders = new Map<string, Holder>();
+  readonly #fences = new Map<string, number>();
   readonly #now: Clock;
 
   constructor(options: { clock?: Clock } = {}) {
     this.#now = options.clock ?? Date.now;
   }
 
-  async withLock<T>(key: string, options: LockOptions, fn: () => Promise<T>): Promise<T> {
+  /** The highest fencing token handed out for `key` (stores compare writes against it). */
+  currentFence(key: string): number {
+    return this.#fences.get(key) ?? 0;
+  }
+
+  async withLock<T>(key: string, options: LockOptions, fn: (lease: LockLease) => Promise<T>): Promise<T> {
     const deadline = this.#now() + options.waitMs;
     for (;;) {
       const holder = this.#holders.get(key);
@@ -40,19 +46,24 @@ export class MemoryLock implements Lock {
     }
     // No await between the check above and this set: the check-and-take is atomic in-process.
     let release!: () => void;
-    const token = Symbol(key);
+    const owner = Symbol(key);
     this.#holders.set(key, {
-      token,
+      token: owner,
       expiresAt: this.#now() + options.leaseMs,
       released: new Promise<void>((resolve) => {
         release = resolve;
       }),
     });
+    const token = (this.#fences.get(key) ?? 0) + 1;
+    this.#fences.set(key, token);
+    const lost = new AbortController();
+    const leaseTimer = setTimeout(() => lost.abort(), options.leaseMs);
     try {
-      return await fn();
+      return await fn({ fence: { lockKey: key, token }, signal: lost.signal });
     } finally {
+      clearTimeout(leaseTimer);
       // Only the holder that still owns the key removes it (an expired lease may have passed it on).
-      if (this.#holders.get(key)?.token === token) this.#holders.delete(key);
+      if (this.#holders.get(key)?.token === owner) this.#holders.delete(key);
       release();
     }
   }

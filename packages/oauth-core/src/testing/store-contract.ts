@@ -1,5 +1,5 @@
 import { OAuthError } from '../errors.js';
-import type { Lock, SessionStore, StateStore } from '../stores/contracts.js';
+import type { Lock, LockLease, SessionStore, StateStore } from '../stores/contracts.js';
 
 /** The two functions of a test runner the kit needs (vitest, jest, node:test, mocha all fit). */
 export interface ContractTestApi {
@@ -16,6 +16,11 @@ export interface StoreContractFactories {
   sessionStore?: () => Promise<SessionStore<unknown>> | SessionStore<unknown>;
   /** Two locks sharing one namespace, as two processes would (a lock is per client instance). */
   lockPair?: () => Promise<[Lock, Lock]> | [Lock, Lock];
+  /**
+   * Stores that implement fencing: a lock and a session store over one namespace. A write carrying a
+   * holder's fence must be refused (`STORE_FENCED`) once a newer holder of that key exists.
+   */
+  fencedPair?: () => Promise<[Lock, SessionStore<unknown>]> | [Lock, SessionStore<unknown>];
 }
 
 class ContractViolation extends Error {
@@ -60,7 +65,7 @@ const SAMPLE = {
  */
 export function defineStoreContractTests(name: string, factories: StoreContractFactories, t: ContractTestApi): void {
   t.describe(`${name}: store contracts`, () => {
-    const { stateStore, sessionStore, lockPair } = factories;
+    const { stateStore, sessionStore, lockPair, fencedPair } = factories;
     if (stateStore) {
       t.describe('StateStore', () => {
         t.it('set then take returns an equal JSON value', async () => {
@@ -235,6 +240,56 @@ export function defineStoreContractTests(name: string, factories: StoreContractF
           await Promise.all([second, third]);
           check(thirdIn, 'the third holder never got in');
           order = [];
+        });
+        t.it('each holder gets a fencing token greater than every earlier holder of the key', async () => {
+          const [a, b] = await lockPair();
+          const tokens: number[] = [];
+          for (const lock of [a, b, a, b]) {
+            await lock.withLock('k6', { leaseMs: 5_000, waitMs: 1_000 }, async (lease: LockLease) => {
+              check(lease.fence.lockKey === 'k6', 'the fence names another key');
+              tokens.push(lease.fence.token);
+            });
+          }
+          check(
+            tokens.every((v, i) => i === 0 || v > (tokens[i - 1] as number)),
+            `fence tokens did not increase: ${tokens.join(',')}`,
+          );
+        });
+        t.it("a holder's signal is aborted when its lease ends", async () => {
+          const [a] = await lockPair();
+          const aborted = await a.withLock('k7', { leaseMs: 80, waitMs: 1_000 }, async (lease: LockLease) => {
+            await sleep(400);
+            return lease.signal.aborted;
+          });
+          check(aborted, 'the lease ended but the signal was not aborted');
+        });
+      });
+    }
+    if (fencedPair) {
+      t.describe('fencing', () => {
+        t.it('a holder whose lease expired cannot overwrite the session a newer holder wrote', async () => {
+          const [lock, store] = await fencedPair();
+          const did = 'did:plc:ewvi7nxzyoun6zhxrhs64oiz';
+          let staleFence: LockLease['fence'] | undefined;
+          let releaseStale!: () => void;
+          const stale = lock.withLock('refresh:s', { leaseMs: 100, waitMs: 1_000 }, async (lease: LockLease) => {
+            staleFence = lease.fence;
+            await new Promise<void>((r) => (releaseStale = r));
+          });
+          await sleep(250);
+          await lock.withLock('refresh:s', { leaseMs: 5_000, waitMs: 2_000 }, async (lease: LockLease) => {
+            await store.set(did, 's', { v: 'new' }, { fence: lease.fence });
+          });
+          let code: string | undefined;
+          try {
+            await store.set(did, 's', { v: 'stale' }, { fence: staleFence as LockLease['fence'] });
+          } catch (err) {
+            code = err instanceof OAuthError ? err.code : String(err);
+          }
+          releaseStale();
+          await stale;
+          check(code === 'STORE_FENCED', `expected STORE_FENCED, got ${code}`);
+          check(same(await store.get(did, 's'), { v: 'new' }), 'the stale write replaced the newer session');
         });
       });
     }
