@@ -13,6 +13,14 @@ export function encodeBase64url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/**
+ * base64url of an ASCII string (btoa reads it as Latin-1 bytes, which equal the ASCII/UTF-8 bytes).
+ * Proof payloads are ASCII by construction (URL serialisations, base64url values, checked tokens).
+ */
+export function encodeBase64urlAscii(text: string): string {
+  return btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
 /** base64url (no padding) of the UTF-8 bytes of `text`. */
 export function encodeBase64urlText(text: string): string {
   return encodeBase64url(encoder.encode(text));

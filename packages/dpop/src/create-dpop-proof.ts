@@ -1,6 +1,6 @@
-import { encodeBase64url, encodeBase64urlText } from './base64url.js';
+import { encodeBase64url, encodeBase64urlAscii } from './base64url.js';
 import { computeAth } from './compute-ath.js';
-import type { DpopKey } from './dpop-key.js';
+import { type DpopKey, JTI_BYTES, NEXT_JTI } from './dpop-key.js';
 import { DpopError } from './errors.js';
 import { htuOf } from './htu.js';
 
@@ -21,6 +21,7 @@ export interface CreateDpopProofOptions {
 }
 
 const TCHAR = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const ATH = /^[A-Za-z0-9_-]{43}$/;
 const NONCE = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 /**
@@ -38,16 +39,21 @@ export async function createDpopProof(key: DpopKey, options: CreateDpopProofOpti
   if (nonce !== undefined && (typeof nonce !== 'string' || !NONCE.test(nonce))) {
     throw new DpopError('DPOP_INVALID_OPTIONS', 'nonce must be a non-empty string of visible ASCII (no " or \\)');
   }
+  if (options.ath !== undefined && !ATH.test(options.ath)) {
+    throw new DpopError('DPOP_INVALID_OPTIONS', 'ath must be the 43-character base64url value computeAth returns');
+  }
   let iat: number;
   if (now === undefined) iat = Math.floor(Date.now() / 1000);
   else if (Number.isFinite(now) && now >= 0) iat = Math.floor(now);
   else throw new DpopError('DPOP_INVALID_OPTIONS', 'now must be a non-negative number of epoch seconds');
-  // DPOP-04: jti from 16 CSPRNG bytes (128 bits, above the 96 required)
-  const jti = encodeBase64url(crypto.getRandomValues(new Uint8Array(16)));
+  // DPOP-04: jti = 144 CSPRNG bits (above the 96 required), pooled per key when the key offers it
+  const nextJti = (key as { [NEXT_JTI]?: () => string })[NEXT_JTI];
+  const jti = nextJti ? nextJti() : encodeBase64url(crypto.getRandomValues(new Uint8Array(JTI_BYTES)));
   const ath = options.ath ?? (options.accessToken === undefined ? undefined : await computeAth(options.accessToken));
   const payload: Record<string, string | number> = { jti, htm, htu: htuOf(options.htu), iat };
   if (nonce !== undefined) payload.nonce = nonce; // DPOP-05
   if (ath !== undefined) payload.ath = ath; // DPOP-06
-  const signingInput = `${key.header}.${encodeBase64urlText(JSON.stringify(payload))}`;
+  // every member is ASCII (tchar htm, serialised URL, checked nonce, base64url values): no TextEncoder
+  const signingInput = `${key.header}.${encodeBase64urlAscii(JSON.stringify(payload))}`;
   return `${signingInput}.${await key.sign(signingInput)}`;
 }

@@ -1,5 +1,5 @@
 import { type DpopKeyAlg, EC_ALGS, isKeyAlg } from './algorithms.js';
-import { encodeBase64urlText } from './base64url.js';
+import { encodeBase64url, encodeBase64urlText } from './base64url.js';
 import { DpopError } from './errors.js';
 import { jwkThumbprint } from './jwk-thumbprint.js';
 
@@ -46,7 +46,31 @@ export interface DpopKey {
 /** Where the private-JWK exporter hides on a key (a registered symbol, so both builds agree). */
 export const EXPORT_PRIVATE_JWK: unique symbol = Symbol.for('@relay/dpop.exportPrivateJwk') as never;
 
+/** Where a key keeps its jti source (a registered symbol, so both builds agree). */
+export const NEXT_JTI: unique symbol = Symbol.for('@relay/dpop.nextJti') as never;
+
 type KeyWithExport = DpopKey & { readonly [EXPORT_PRIVATE_JWK]: () => Promise<DpopPrivateJwk> };
+
+/** 18 CSPRNG bytes = 144 bits = exactly 24 base64url characters. */
+export const JTI_BYTES = 18;
+const JTI_CHARS = 24;
+
+/**
+ * A per-key source of jti values (DPOP-04: ≥ 128 bits from the CSPRNG). One getRandomValues call fills
+ * 64 jti at a time, because a WebCrypto call per proof costs more than the JSON work of a proof.
+ */
+function jtiSource(): () => string {
+  let pool = '';
+  let at = 0;
+  return () => {
+    if (at >= pool.length) {
+      pool = encodeBase64url(crypto.getRandomValues(new Uint8Array(JTI_BYTES * 64)));
+      at = 0;
+    }
+    at += JTI_CHARS;
+    return pool.slice(at - JTI_CHARS, at);
+  };
+}
 
 /** Assembles a frozen `DpopKey` from platform pieces; the header is encoded here, once (speed). */
 export async function assembleDpopKey(
@@ -60,6 +84,7 @@ export async function assembleDpopKey(
   const header = encodeBase64urlText(JSON.stringify({ typ: 'dpop+jwt', alg, jwk }));
   const key = { alg, publicJwk: jwk, jkt: await jwkThumbprint(jwk), header, sign };
   Object.defineProperty(key, EXPORT_PRIVATE_JWK, { value: exportPrivate, enumerable: false });
+  Object.defineProperty(key, NEXT_JTI, { value: jtiSource(), enumerable: false });
   return Object.freeze(key);
 }
 
