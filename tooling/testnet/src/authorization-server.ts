@@ -127,6 +127,8 @@ export class AuthorizationServer {
     // NONCE-03 / NONCE-08: every response carries the current nonce.
     res.headers = { ...res.headers, 'dpop-nonce': (res.headers?.['dpop-nonce'] as string) ?? this.nonces.next() };
     res.headers['access-control-expose-headers'] = 'DPoP-Nonce, WWW-Authenticate';
+    if (res.status < 300 && this.deps.faults().omitNonceOnSuccess.has('as')) delete res.headers['dpop-nonce'];
+    entry.nonce = res.headers['dpop-nonce'] as string | undefined;
     entry.status = res.status;
     if (res.status >= 400 && typeof res.body === 'string') {
       try {
@@ -141,6 +143,10 @@ export class AuthorizationServer {
     const path = req.url.pathname;
     const faults = this.deps.faults();
     this.nonces.rotateEvery = faults.nonceRotateEvery;
+    this.nonces.rejectAll = faults.nonceRejectAll.has('as');
+    this.nonces.acceptPrevious = !faults.strictNonce;
+    const overridden = faults.override?.('as', { method: req.method, path });
+    if (overridden) return overridden;
     if (path === '/.well-known/oauth-authorization-server' && req.method === 'GET') {
       entry.endpoint = 'as-metadata';
       if (faults.htmlInsteadOfJson.has('as-metadata')) return html(200, '<html><body>Sign in</body></html>');

@@ -50,6 +50,17 @@ export interface Faults {
   pdsOverride?: (path: string) => MockResponse | undefined;
   /** Make the revocation endpoint fail with 500. */
   revocationDown: boolean;
+  /**
+   * Answer any AS or PDS request with this response instead (statuses, redirects, oversized or
+   * slow bodies, HTML) before normal routing; return undefined to route normally.
+   */
+  override?: (server: 'as' | 'pds', req: { method: string; path: string }) => MockResponse | undefined;
+  /** Refuse every DPoP nonce at these servers (NONCE-05: a client must not loop). */
+  nonceRejectAll: Set<'as' | 'pds'>;
+  /** Accept only the newest nonce, not the previous one (NONCE-03 strictness). */
+  strictNonce: boolean;
+  /** Leave the DPoP-Nonce header off successful responses of these servers (NONCE-07). */
+  omitNonceOnSuccess: Set<'as' | 'pds'>;
 }
 
 export function defaultFaults(): Faults {
@@ -63,5 +74,8 @@ export function defaultFaults(): Faults {
     allowCodeReuse: false,
     accessTokenTtl: 300,
     revocationDown: false,
+    nonceRejectAll: new Set(),
+    strictNonce: false,
+    omitNonceOnSuccess: new Set(),
   };
 }

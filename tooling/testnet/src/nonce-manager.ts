@@ -12,6 +12,8 @@ export class NonceManager {
   rotateEvery = 0;
   /** Accept the previous nonce too (a strict fault can turn this off). */
   acceptPrevious = true;
+  /** Refuse every nonce (a fault: the server keeps demanding a new one). */
+  rejectAll = false;
 
   rotate(): void {
     this.#previous = this.#current;
@@ -26,6 +28,7 @@ export class NonceManager {
   }
 
   accepts(nonce: string): boolean {
+    if (this.rejectAll) return false;
     return nonce === this.#current || (this.acceptPrevious && nonce === this.#previous);
   }
 }

@@ -100,6 +100,8 @@ export class Pds {
     }
     res.headers = { ...res.headers, 'dpop-nonce': (res.headers?.['dpop-nonce'] as string) ?? this.nonces.next() };
     res.headers['access-control-expose-headers'] = 'DPoP-Nonce, WWW-Authenticate';
+    if (res.status < 300 && this.deps.faults().omitNonceOnSuccess.has('pds')) delete res.headers['dpop-nonce'];
+    entry.nonce = res.headers['dpop-nonce'] as string | undefined;
     entry.status = res.status;
     if (res.status >= 400 && typeof res.body === 'string') {
       try {
@@ -119,6 +121,10 @@ export class Pds {
   async #route(req: MockRequest, entry: LoggedRequest): Promise<MockResponse> {
     const path = req.url.pathname;
     const faults = this.deps.faults();
+    this.nonces.rejectAll = faults.nonceRejectAll.has('pds');
+    this.nonces.acceptPrevious = !faults.strictNonce;
+    const overridden = faults.override?.('pds', { method: req.method, path });
+    if (overridden) return overridden;
     if (path === '/.well-known/oauth-protected-resource') {
       entry.endpoint = 'prm';
       if (faults.htmlInsteadOfJson.has('prm')) return html(200, '<html>PDS</html>');

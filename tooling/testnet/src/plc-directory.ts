@@ -15,6 +15,8 @@ export class PlcDirectory {
   readonly documents = new Map<string, DidDocument>();
   /** Responses overridden for a DID (faults: HTML, wrong id, oversized…). */
   readonly overrides = new Map<string, () => { status: number; headers?: Record<string, string>; body: string }>();
+  /** DIDs requested, in order (tests assert on lookups, e.g. none for invalid input). */
+  readonly requests: string[] = [];
   #server?: StartedServer;
 
   get url(): string {
@@ -25,6 +27,7 @@ export class PlcDirectory {
   async start(): Promise<void> {
     this.#server = await startHttpServer((req) => {
       const did = decodeURIComponent(req.url.pathname.slice(1));
+      this.requests.push(did);
       const override = this.overrides.get(did);
       if (override) return override();
       const doc = this.documents.get(did);

@@ -15,6 +15,8 @@ export interface LoggedRequest {
   authorization?: string;
   /** The `error` the server answered with, if any. */
   error?: string;
+  /** The `DPoP-Nonce` the response carried, if any (NONCE-04: which server issued which nonce). */
+  nonce?: string;
 }
 
 export function formRecord(params: URLSearchParams): Record<string, string[]> {
