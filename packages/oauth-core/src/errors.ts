@@ -33,6 +33,8 @@ export type OAuthErrorCode =
   | 'STORE_ERROR'
   | 'STORE_UNAVAILABLE'
   | 'STORE_FENCED'
+  /** A sealed (encrypted-at-rest) record could not be opened: wrong or unknown key, or tampered data. */
+  | 'STORE_DECRYPT_FAILED'
   // scopes (PERM-*, SCOPE-*)
   | 'SCOPE_SYNTAX_INVALID'
   | 'SCOPE_INVALID'
