@@ -18,14 +18,27 @@ export interface WellKnownHandleResolverOptions {
  * an HTML page or a JSON wrapper is `FETCH_BAD_RESPONSE`. Non-2xx is "no answer" (`null`).
  * Always https (ID-HANDLE-07); dev/test reach loopback through the safe fetch's `hostMap`.
  */
+function hostNotFound(cause: unknown): boolean {
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return code === 'ENOTFOUND';
+}
+
 export function createWellKnownHandleResolver(options: WellKnownHandleResolverOptions): HandleResolver {
   const maxBytes = options.maxBytes ?? 2100;
   return {
     async resolve(handle, opts) {
-      const response = await options.fetch(`https://${handle}/.well-known/atproto-did`, {
-        headers: { accept: 'text/plain' },
-        signal: opts?.signal,
-      });
+      let response: Response;
+      try {
+        response = await options.fetch(`https://${handle}/.well-known/atproto-did`, {
+          headers: { accept: 'text/plain' },
+          signal: opts?.signal,
+        });
+      } catch (err) {
+        // A host name that does not exist (NXDOMAIN) is "no answer", like a 404: the handle is
+        // simply not published this way. Every other failure (unsafe address, timeout…) is kept.
+        if (err instanceof IdentityError && err.code === 'FETCH_NETWORK' && hostNotFound(err.cause)) return null;
+        throw err;
+      }
       if (response.status < 200 || response.status > 299) {
         await response.body?.cancel().catch(() => undefined);
         return null;

@@ -254,3 +254,17 @@ describe('DNS-over-HTTPS (application/dns-json) for browsers', () => {
     expect(await codeOf(r.resolve('fail.test'))).toBe('IDENTITY_DNS_FAILED');
   });
 });
+
+describe('ID-HANDLE-09: a handle published by neither method is "not found"', () => {
+  it('DNS NXDOMAIN and a well-known host that does not exist (NXDOMAIN) → null, not a network error', async () => {
+    const { createNodeAddressLookup } = await import('../src/node/index.js');
+    // Address lookups go to the loopback DNS too, which has no A record for the name: NXDOMAIN.
+    const nxFetch = createNodeSafeFetch({ lookup: createNodeAddressLookup({ servers: [dns.server] }) });
+    const resolver = createParallelHandleResolver({
+      dns: dnsResolver,
+      wellKnown: createWellKnownHandleResolver({ fetch: nxFetch }),
+    });
+    expect(await resolver.resolve('absent.test')).toBeNull();
+    expect(dns.queries.some((q) => q.name === 'absent.test' && (q.type === 'A' || q.type === 'AAAA'))).toBe(true);
+  });
+});

@@ -1,4 +1,4 @@
-import { createNodeIdentityResolver, createNodeSafeFetch } from '@relay/identity/node';
+import { createNodeAddressLookup, createNodeIdentityResolver, createNodeSafeFetch } from '@relay/identity/node';
 // tooling/testnet is imported from source, not as a package: it depends on @relay/oauth-core
 // itself (built), and a package dependency back would be a cycle in the build graph.
 import { Testnet } from '../../../../tooling/testnet/src/index.js';
@@ -23,7 +23,9 @@ export function clientFor(
   extra: Partial<OAuthClientOptions> = {},
 ): OAuthClient {
   const { plcDirectoryUrl, dnsServer, hostMap } = net.endpoints;
-  const fetch = createNodeSafeFetch({ allowHttp: true, allowLoopback: true, hostMap });
+  // Every name lookup goes to the testnet's loopback DNS server: tests never query the system resolver.
+  const lookup = createNodeAddressLookup({ servers: [dnsServer] });
+  const fetch = createNodeSafeFetch({ allowHttp: true, allowLoopback: true, hostMap, lookup });
   const identity = createNodeIdentityResolver({ dev: true, plcDirectoryUrl, dnsServers: [dnsServer], fetch });
   return new OAuthClient({ metadata, identity, fetch, dev: true, ...extra });
 }
