@@ -203,7 +203,8 @@ export function defineStoreContractTests(name: string, factories: StoreContractF
               ran = true;
             });
           } catch (err) {
-            code = err instanceof OAuthError ? err.code : String(err);
+            // By code too: a store may load OAuthError from another entry point or build (ESM/CJS) of this package.
+            code = err instanceof OAuthError ? err.code : ((err as { code?: string } | null)?.code ?? String(err));
           }
           release();
           await held;
@@ -284,7 +285,8 @@ export function defineStoreContractTests(name: string, factories: StoreContractF
           try {
             await store.set(did, 's', { v: 'stale' }, { fence: staleFence as LockLease['fence'] });
           } catch (err) {
-            code = err instanceof OAuthError ? err.code : String(err);
+            // By code too: a store may load OAuthError from another entry point or build (ESM/CJS) of this package.
+            code = err instanceof OAuthError ? err.code : ((err as { code?: string } | null)?.code ?? String(err));
           }
           releaseStale();
           await stale;
