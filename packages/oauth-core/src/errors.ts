@@ -27,6 +27,7 @@ export type OAuthErrorCode =
   | 'SESSION_NOT_FOUND'
   | 'SESSION_EXPIRED'
   | 'KEY_RETIRED'
+  | 'REVOCATION_FAILED'
   | 'URL_NOT_ALLOWED'
   // stores and locks
   | 'LOCK_TIMEOUT'

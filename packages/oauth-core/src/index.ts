@@ -3,6 +3,7 @@ export {
   type CallbackResult,
   OAuthClient,
   type OAuthClientOptions,
+  type SessionDeletedCause,
 } from './client/oauth-client.js';
 export { OAuthSession } from './client/oauth-session.js';
 export type { ClientAuthMethod, PendingAuthorization, SessionTokens, StoredSession } from './client/records.js';

@@ -56,7 +56,19 @@ export interface OAuthClientOptions {
   clock?: Clock;
   /** How long a pending authorization waits for its callback. Default 10 minutes. */
   stateTtlMs?: number;
+  /** Called after a session's tokens were refreshed and saved. */
+  onSessionUpdated?: (session: StoredSession) => void;
+  /** Called once each time a stored session is deleted, with why. */
+  onSessionDeleted?: (did: string, sessionId: string, cause: SessionDeletedCause) => void;
 }
+
+/** Why a session was deleted (`onSessionDeleted`). */
+export type SessionDeletedCause =
+  | { type: 'revoked' }
+  | { type: 'refresh-failed'; error: OAuthError }
+  | { type: 'sub-mismatch'; sub: string; error: OAuthError }
+  | { type: 'key-retired'; kid: string }
+  | { type: 'store-error'; error: OAuthError };
 
 export interface AuthorizeOptions {
   /** Space-separated scope; default: the metadata's whole `scope`. Must include `atproto`. */
@@ -97,6 +109,7 @@ export class OAuthClient {
   readonly metadataResolver: MetadataResolver;
   readonly #stateTtlMs: number;
   readonly #refreshing = new Map<string, Promise<StoredSession>>();
+  readonly #hooks: Pick<OAuthClientOptions, 'onSessionUpdated' | 'onSessionDeleted'>;
 
   constructor(options: OAuthClientOptions) {
     const { metadata, kind } = validateClientMetadata(options.metadata);
@@ -119,6 +132,7 @@ export class OAuthClient {
     this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? Date.now;
     this.#stateTtlMs = options.stateTtlMs ?? 10 * 60_000;
+    this.#hooks = { onSessionUpdated: options.onSessionUpdated, onSessionDeleted: options.onSessionDeleted };
     this.metadataResolver = new MetadataResolver({ fetch: this.fetch, dev: this.dev, now: this.clock });
   }
 
@@ -473,20 +487,31 @@ export class OAuthClient {
   ): Promise<StoredSession> {
     const current = await this.sessionStore.get(stale.did, stale.sessionId);
     if (!current) throw new OAuthError('SESSION_NOT_FOUND', `Session ${stale.sessionId} of ${stale.did} was deleted.`);
-    // REFRESH-05: someone else refreshed while we waited; use their tokens.
+    // REFRESH-05: someone else refreshed while we waited (this or another process); use theirs.
     const token = usedAccessToken ?? stale.tokens.accessToken;
     if (current.tokens.accessToken !== token) return current;
+    // REFRESH-01: only clients that declare refresh_token may refresh.
     if (!current.tokens.refreshToken || !this.metadata.grant_types.includes('refresh_token')) {
       throw new OAuthError(
         'SESSION_EXPIRED',
         'The access token expired and this session cannot be refreshed; sign in again.',
       );
     }
+    // CONF-04: refresh signs with the session's own client key; a retired key ends the session.
+    if (current.authMethod.method === 'private_key_jwt' && !this.keyset?.get(current.authMethod.kid)) {
+      const kid = current.authMethod.kid;
+      await this.#deleteSession(current, { type: 'key-retired', kid });
+      throw new OAuthError(
+        'KEY_RETIRED',
+        `This session was authorized with client key "${kid}", which has been retired; sign in again.`,
+      );
+    }
     const as = await this.metadataResolver.getAuthorizationServerMetadata(current.issuer);
     const key = await importDpopKey(current.dpopKey);
     let tokens: ReturnType<typeof validateTokenResponse>;
     try {
-      // REFRESH-02: the session's own DPoP key and client key (CONF-04).
+      // REFRESH-02: the session's own DPoP key and client key. The request is never aborted once
+      // sent: an abandoned refresh would burn the single-use refresh token (REFRESH-03).
       const response = await oauth.refreshTokenGrantRequest(
         as as oauth.AuthorizationServer,
         this.#oauthClient,
@@ -502,22 +527,29 @@ export class OAuthClient {
       tokens = validateTokenResponse(json as unknown as Record<string, unknown>);
     } catch (err) {
       const wrapped = wrapError(err, 'TOKEN_RESPONSE_INVALID', 'The token refresh failed');
-      if ((wrapped.details as { error?: string } | undefined)?.error === 'invalid_grant') {
-        await this.sessionStore.delete(current.did, current.sessionId);
-        throw new OAuthError(
+      const oauthError = (wrapped.details as { error?: string } | undefined)?.error;
+      if (oauthError === 'invalid_grant' || oauthError === 'invalid_client') {
+        // REFRESH-05: the grant is gone (revoked, replayed, expired); the session is over.
+        const ended = new OAuthError(
           'SESSION_EXPIRED',
-          'The authorization server ended this session (invalid_grant); sign in again.',
-          {
-            cause: wrapped,
-          },
+          `The authorization server ended this session (${oauthError}); sign in again.`,
+          { cause: wrapped },
         );
+        await this.#deleteSession(current, { type: 'refresh-failed', error: ended });
+        throw ended;
       }
       throw wrapped;
     }
-    // REFRESH-04: the account must not change.
-    if (tokens.sub !== current.did) {
-      await this.sessionStore.delete(current.did, current.sessionId);
-      throw new OAuthError('SUB_MISMATCH', `The refresh returned ${tokens.sub} for a session of ${current.did}.`);
+    // REFRESH-04 / REFRESH-07: same account, and its PDS still names this issuer.
+    try {
+      if (tokens.sub !== current.did) {
+        throw new OAuthError('SUB_MISMATCH', `The refresh returned ${tokens.sub} for a session of ${current.did}.`);
+      }
+      await this.verifySub(tokens.sub, current.issuer);
+    } catch (err) {
+      const error = wrapError(err, 'SUB_MISMATCH', 'The refreshed session failed verification');
+      await this.#deleteSession(current, { type: 'sub-mismatch', sub: tokens.sub, error });
+      throw error;
     }
     const now = this.clock();
     const next: StoredSession = {
@@ -530,9 +562,86 @@ export class OAuthClient {
       },
       updatedAt: now,
     };
-    // REFRESH-03: the new refresh token replaces the old one in one write.
-    // The fence lets a fencing store refuse this write if our lease expired meanwhile.
-    await this.sessionStore.set(next.did, next.sessionId, next, { fence: lease.fence });
+    try {
+      // REFRESH-03: the new refresh token replaces the old one in one write. The fence lets a
+      // fencing store refuse it if our lease expired meanwhile (a newer holder already wrote).
+      await this.sessionStore.set(next.did, next.sessionId, next, { fence: lease.fence });
+    } catch (err) {
+      if (err instanceof OAuthError && err.code === 'STORE_FENCED') {
+        const latest = await this.sessionStore.get(next.did, next.sessionId);
+        if (latest) return latest;
+      }
+      // The old refresh token is spent and the new one could not be saved: the session is lost.
+      const error = wrapError(err, 'STORE_ERROR', 'Saving the refreshed session failed');
+      await this.#deleteSession(current, { type: 'store-error', error });
+      throw error;
+    }
+    this.#emitUpdated(next);
     return next;
+  }
+
+  #emitUpdated(stored: StoredSession): void {
+    try {
+      this.#hooks.onSessionUpdated?.(stored);
+    } catch (err) {
+      this.logger.error?.('onSessionUpdated hook threw', { error: (err as Error).message });
+    }
+  }
+
+  /** Deletes a stored session and tells the app why (the hook fires once per deletion). */
+  async #deleteSession(stored: StoredSession, cause: SessionDeletedCause): Promise<void> {
+    try {
+      await this.sessionStore.delete(stored.did, stored.sessionId);
+    } catch (err) {
+      this.logger.error?.('deleting a session failed', { did: stored.did, error: (err as Error).message });
+    }
+    this.logger.info?.('session deleted', { did: stored.did, sessionId: stored.sessionId, cause: cause.type });
+    try {
+      this.#hooks.onSessionDeleted?.(stored.did, stored.sessionId, cause);
+    } catch (err) {
+      this.logger.error?.('onSessionDeleted hook threw', { error: (err as Error).message });
+    }
+  }
+
+  /**
+   * Signs a session out: revokes it at the authorization server (refresh token first, then the
+   * access token; REVOKE-01), then always deletes it locally, even when the server call fails.
+   * Without `sessionId`, every session of the account is signed out. Rejects with
+   * `REVOCATION_FAILED` (after the local deletion) when the server could not be told.
+   */
+  async revoke(did: string, sessionId?: string): Promise<void> {
+    const ids = sessionId === undefined ? await this.sessionStore.list(did) : [sessionId];
+    const failures: string[] = [];
+    for (const id of ids) {
+      const stored = await this.sessionStore.get(did, id);
+      if (!stored) continue;
+      try {
+        const as = await this.metadataResolver.getAuthorizationServerMetadata(stored.issuer);
+        if (as.revocation_endpoint) {
+          const dpopFetch = this.dpopFetch(await importDpopKey(stored.dpopKey));
+          for (const token of [stored.tokens.refreshToken, stored.tokens.accessToken]) {
+            if (!token) continue;
+            const res = await oauth.revocationRequest(
+              as as oauth.AuthorizationServer,
+              this.#oauthClient,
+              this.clientAuth(stored.authMethod),
+              token,
+              this.#requestOptions(dpopFetch),
+            );
+            await oauth.processRevocationResponse(res);
+          }
+        }
+      } catch (err) {
+        failures.push(wrapError(err, 'REVOCATION_FAILED', `Revoking session ${id}`).message);
+      } finally {
+        await this.#deleteSession(stored, { type: 'revoked' });
+      }
+    }
+    if (failures.length > 0) {
+      throw new OAuthError(
+        'REVOCATION_FAILED',
+        `Signed out locally, but the authorization server could not be told: ${failures.join('; ')}`,
+      );
+    }
   }
 }

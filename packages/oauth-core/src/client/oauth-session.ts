@@ -4,8 +4,17 @@ import { ScopeSet } from '../scopes/scope-set.js';
 import type { OAuthClient } from './oauth-client.js';
 import type { StoredSession } from './records.js';
 
-/** Refresh this long before the access token's stated expiry (TOKEN-RESP-03). */
-const EXPIRY_MARGIN_MS = 30_000;
+/**
+ * TOKEN-RESP-03: refresh a little before the stated expiry: a tenth of the token's lifetime (at most
+ * a minute), stretched by up to half again at random per session object, so many processes holding
+ * the same session do not all reach for the lock at the same instant.
+ */
+function refreshMargin(stored: StoredSession, jitter: number): number {
+  const expiresAt = stored.tokens.expiresAt;
+  if (expiresAt === undefined) return 0;
+  const lifetime = Math.max(0, expiresAt - stored.updatedAt);
+  return Math.min(60_000, lifetime * 0.1) * (1 + 0.5 * jitter);
+}
 
 function isReplayable(body: unknown): boolean {
   return (
@@ -27,6 +36,7 @@ export class OAuthSession {
   readonly #client: OAuthClient;
   #stored: StoredSession;
   readonly #fetch: FetchLike;
+  readonly #jitter = Math.random();
 
   constructor(client: OAuthClient, stored: StoredSession, key: DpopKey) {
     this.#client = client;
@@ -102,11 +112,25 @@ export class OAuthSession {
 
   #isExpired(): boolean {
     const at = this.#stored.tokens.expiresAt;
-    return at !== undefined && at - EXPIRY_MARGIN_MS <= this.#client.clock();
+    return at !== undefined && at - refreshMargin(this.#stored, this.#jitter) <= this.#client.clock();
   }
 
   async #refresh(usedAccessToken?: string): Promise<void> {
     this.#stored = await this.#client.refresh(this.#stored, usedAccessToken);
+  }
+
+  /**
+   * Signs out: revokes the tokens at the authorization server, then deletes the session locally
+   * whatever the server said. Rejects with `REVOCATION_FAILED` (after deleting) if the server
+   * could not be reached.
+   */
+  signOut(): Promise<void> {
+    return this.#client.revoke(this.#stored.did, this.#stored.sessionId);
+  }
+
+  /** Forces a token refresh now (normally automatic). */
+  async refresh(): Promise<void> {
+    await this.#refresh(this.#stored.tokens.accessToken);
   }
 
   /** Re-reads the stored session (another process may have refreshed it). */
