@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { createRedisClient, type EncryptionOptions, RedisStores } from '../../src/index.js';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A key prefix no other test run uses. */
+export function uniquePrefix(label: string): string {
+  return `relay-test:${label}:${process.pid}:${randomBytes(6).toString('hex')}:`;
+}
+
+/**
+ * Opens clients and stores for one test file and removes every key it wrote afterwards.
+ * Each `stores()` call gets an empty namespace (its own prefix), as the contract kit asks.
+ */
+export function redisFixture(label: string) {
+  const clients: Redis[] = [];
+  const prefixes: string[] = [];
+  const client = () => {
+    const c = createRedisClient(REDIS_URL);
+    clients.push(c);
+    return c;
+  };
+  return {
+    client,
+    async stores(options: { prefix?: string; encryption?: EncryptionOptions; redis?: Redis } = {}) {
+      const prefix = options.prefix ?? uniquePrefix(label);
+      prefixes.push(prefix);
+      return RedisStores.open({
+        redis: options.redis ?? client(),
+        prefix,
+        ...(options.encryption ? { encryption: options.encryption } : {}),
+      });
+    },
+    async cleanup() {
+      const admin = new Redis(REDIS_URL);
+      for (const prefix of new Set(prefixes)) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', 500);
+          cursor = next;
+          if (keys.length) await admin.del(...keys);
+        } while (cursor !== '0');
+      }
+      admin.disconnect();
+      for (const c of clients) c.disconnect();
+    },
+  };
+}
+
+/** The code of whatever `fn` throws (or 'no error'). */
+export async function codeOf(fn: () => Promise<unknown>): Promise<string> {
+  try {
+    await fn();
+    return 'no error';
+  } catch (err) {
+    return (err as { code?: string }).code ?? String(err);
+  }
+}

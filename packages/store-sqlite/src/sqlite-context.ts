@@ -1,0 +1,94 @@
+import type { Clock, Logger } from '@relay/oauth-core';
+import type BetterSqlite3 from 'better-sqlite3';
+import { SqliteStoreError } from './errors.js';
+import type { RecordSealer } from './record-sealer.js';
+
+/** better-sqlite3's error: its `code` is SQLite's extended result code name. */
+function sqliteCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * What every store of one `SqliteStores` shares: the connection, the sealer, the clock. Also the
+ * single place where driver errors become `SqliteStoreError`s, with messages that never include
+ * record values.
+ * @internal
+ */
+export class SqliteContext {
+  constructor(
+    readonly db: BetterSqlite3.Database,
+    readonly sealer: RecordSealer,
+    readonly now: Clock,
+    readonly logger: Logger,
+  ) {}
+
+  /** Runs a synchronous driver call, translating its failures. */
+  run<T>(action: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      throw this.translate(err, action);
+    }
+  }
+
+  translate(err: unknown, action: string): SqliteStoreError {
+    if (err instanceof SqliteStoreError) return err;
+    const code = sqliteCode(err);
+    if (!this.db.open) {
+      return new SqliteStoreError('STORE_UNAVAILABLE', `Cannot ${action}: the SQLite store was closed.`, {
+        cause: err,
+      });
+    }
+    if (code?.startsWith('SQLITE_BUSY') || code?.startsWith('SQLITE_LOCKED')) {
+      return new SqliteStoreError(
+        'STORE_UNAVAILABLE',
+        `Cannot ${action}: the database stayed locked by another connection past busyTimeoutMs; retry, or raise busyTimeoutMs.`,
+        { cause: err },
+      );
+    }
+    return new SqliteStoreError('STORE_ERROR', `SQLite failed to ${action} (${code ?? 'unknown error'}).`, {
+      cause: err,
+    });
+  }
+
+  /** Parses a stored record (after opening it) into a fresh object. */
+  async decode<V>(stored: string, aad: string, what: string): Promise<V> {
+    const json = await this.sealer.open(stored, aad);
+    try {
+      return JSON.parse(json) as V;
+    } catch (err) {
+      throw new SqliteStoreError('STORE_ERROR', `The stored ${what} is not valid JSON; the row was altered.`, {
+        cause: err,
+      });
+    }
+  }
+
+  /** Serialises (and seals) a value for storage. */
+  encode(value: unknown, aad: string, what: string): Promise<string> {
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(value);
+    } catch (err) {
+      throw new SqliteStoreError('INVALID_INPUT', `The ${what} is not JSON-serialisable.`, { cause: err });
+    }
+    if (json === undefined) {
+      throw new SqliteStoreError('INVALID_INPUT', `The ${what} is undefined or a function; store a JSON value.`);
+    }
+    return this.sealer.seal(json, aad);
+  }
+}
+
+export function requireString(value: unknown, name: string): string {
+  if (typeof value !== 'string') {
+    throw new SqliteStoreError('INVALID_INPUT', `${name} must be a string, got ${typeof value}.`);
+  }
+  return value;
+}
+
+export function requireDuration(value: unknown, name: string, min = 1): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new SqliteStoreError('INVALID_INPUT', `${name} must be a finite number of milliseconds >= ${min}.`);
+  }
+  return value;
+}
