@@ -18,6 +18,7 @@ export {
   validateClientMetadata,
 } from './client-metadata/check-client-metadata.js';
 export { type ClientMetadata, clientMetadataSchema } from './client-metadata/client-metadata-schema.js';
+export { type DoctorOptions, type DoctorReport, doctor } from './client-metadata/doctor.js';
 export {
   buildLoopbackClientId,
   DEFAULT_LOOPBACK_REDIRECT_URIS,

@@ -6,11 +6,10 @@ export const DEFAULT_LOOPBACK_REDIRECT_URIS = ['http://127.0.0.1/', 'http://[::1
 
 /** Is this the ATProto development client id form `http://localhost[/][?…]`? (LOOPBACK-02) */
 export function isLoopbackClientId(clientId: string): boolean {
-  return (
-    clientId === 'http://localhost' ||
-    clientId.startsWith('http://localhost?') ||
-    clientId.startsWith('http://localhost/')
-  );
+  // Any http://localhost… form counts, so a malformed one (a port, a path) is judged by the loopback
+  // rules (LOOPBACK-02) instead of being fetched as if it were a metadata URL.
+  const url = URL.canParse(clientId) ? new URL(clientId) : undefined;
+  return url?.protocol === 'http:' && url.hostname === 'localhost';
 }
 
 /** A loopback redirect URI: `http`, host `127.0.0.1` or `[::1]` (REDIRECT-06: not the name `localhost`). */
