@@ -10,7 +10,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const out = join(root, '.readme-examples');
+// One directory per run, so concurrent runs (turbo, several shells) never clobber each other.
+const out = join(root, '.readme-examples', String(process.pid));
 
 function markdownFiles() {
   const files = ['README.md', 'ARCHITECTURE.md'].map((f) => join(root, f)).filter((f) => existsSync(f));
@@ -57,7 +58,7 @@ writeFileSync(
   join(out, 'tsconfig.json'),
   JSON.stringify(
     {
-      extends: '../tsconfig.base.json',
+      extends: '../../tsconfig.base.json',
       compilerOptions: { noEmit: true, declaration: false, noUnusedLocals: false, types: ['node'] },
       include: ['./*.ts'],
     },
@@ -75,4 +76,5 @@ try {
   process.stderr.write(`readme examples: type errors (block origins below)\n${origins.join('\n')}\n`);
   process.exit(1);
 }
+rmSync(out, { recursive: true, force: true });
 process.stdout.write(`readme examples: ${count} blocks type-checked\n`);
