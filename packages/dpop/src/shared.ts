@@ -22,7 +22,6 @@ export { jwkThumbprint } from './jwk-thumbprint.js';
 export {
   type CoalescingNonceStore,
   createMemoryNonceStore,
-  createNonceGate,
   type MemoryNonceStoreOptions,
   NONCE_GATE,
   type NonceGate,
