@@ -1,3 +1,5 @@
+// The ioredis classes, so an app builds its client from the same ioredis version the stores use.
+export { Cluster, Redis } from 'ioredis';
 export { createRedisClient } from './create-redis-client.js';
 export { RedisStoreError, type RedisStoreErrorCode } from './errors.js';
 export type { EncryptionKey, EncryptionOptions } from './record-sealer.js';

@@ -46,7 +46,10 @@ async function importKey(entry: EncryptionKey): Promise<CryptoKey> {
         `Encryption key "${entry.id}" has ${entry.key.byteLength} bytes; AES-256-GCM needs exactly 32 random bytes.`,
       );
     }
-    return crypto.subtle.importKey('raw', new Uint8Array(entry.key), { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
+    return crypto.subtle.importKey('raw', new Uint8Array(entry.key), { name: 'AES-GCM' }, false, [
+      'encrypt',
+      'decrypt',
+    ]);
   }
   const algorithm = entry.key.algorithm as { name?: string };
   if (algorithm.name !== 'AES-GCM' || !entry.key.usages.includes('encrypt') || !entry.key.usages.includes('decrypt')) {
@@ -88,6 +91,11 @@ export class RecordSealer {
 
   get encrypted(): boolean {
     return this.#keys !== undefined;
+  }
+
+  /** Whether `open` has work to do for this stored text (otherwise it is the JSON itself). */
+  mustOpen(stored: string): boolean {
+    return this.#keys !== undefined || stored.startsWith(PREFIX);
   }
 
   /** Validates the keys (the constructor cannot await): call once when opening. */

@@ -54,30 +54,37 @@ export class RedisContext {
   }
 
   /** Runs one command (or script) against the client with fail-fast and timeout semantics. */
-  async call<T>(action: string, fn: (client: Redis) => Promise<T>): Promise<T> {
-    await this.#connected(action);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      return await Promise.race([
-        fn(this.#client),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () =>
-              reject(
-                new RedisStoreError(
-                  'STORE_UNAVAILABLE',
-                  `Cannot ${action}: Redis did not answer within ${this.commandTimeoutMs} ms.`,
-                ),
-              ),
-            this.commandTimeoutMs,
-          );
-        }),
-      ]);
-    } catch (err) {
-      throw this.translate(err, action);
-    } finally {
-      clearTimeout(timer);
-    }
+  call<T>(action: string, fn: (client: Redis) => Promise<T>): Promise<T> {
+    if (this.client.status !== 'ready') return this.#connected(action).then(() => this.#send(action, fn));
+    return this.#send(action, fn);
+  }
+
+  // A plain promise with one timer rather than Promise.race and async frames: this runs on every call.
+  #send<T>(action: string, fn: (client: Redis) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new RedisStoreError(
+              'STORE_UNAVAILABLE',
+              `Cannot ${action}: Redis did not answer within ${this.commandTimeoutMs} ms.`,
+            ),
+          ),
+        this.commandTimeoutMs,
+      );
+      const fail = (err: unknown) => {
+        clearTimeout(timer);
+        reject(this.translate(err, action));
+      };
+      try {
+        fn(this.#client).then((value) => {
+          clearTimeout(timer);
+          resolve(value);
+        }, fail);
+      } catch (err) {
+        fail(err);
+      }
+    });
   }
 
   /** EVALSHA, or EVAL when this node has not seen the script yet (after a restart, a failover). */
@@ -144,8 +151,14 @@ export class RedisContext {
     });
   }
 
-  async decode<V>(stored: string, aad: string, what: string): Promise<V> {
-    const json = await this.sealer.open(stored, aad);
+  decode<V>(stored: string, aad: string, what: string): V | Promise<V> {
+    if (this.sealer.mustOpen(stored)) {
+      return this.sealer.open(stored, aad).then((json) => this.#parse<V>(json, what));
+    }
+    return this.#parse<V>(stored, what);
+  }
+
+  #parse<V>(json: string, what: string): V {
     try {
       return JSON.parse(json) as V;
     } catch (err) {
@@ -155,7 +168,7 @@ export class RedisContext {
     }
   }
 
-  encode(value: unknown, aad: string, what: string): Promise<string> {
+  encode(value: unknown, aad: string, what: string): string | Promise<string> {
     let json: string | undefined;
     try {
       json = JSON.stringify(value);
@@ -165,7 +178,7 @@ export class RedisContext {
     if (json === undefined) {
       throw new RedisStoreError('INVALID_INPUT', `The ${what} is undefined or a function; store a JSON value.`);
     }
-    return this.sealer.seal(json, aad);
+    return this.sealer.encrypted ? this.sealer.seal(json, aad) : json;
   }
 }
 

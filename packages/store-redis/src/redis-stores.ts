@@ -1,12 +1,12 @@
 import { type Logger, silentLogger } from '@relay/oauth-core';
 import { Cluster } from 'ioredis';
 import { RedisStoreError } from './errors.js';
+import { type EncryptionOptions, RecordSealer } from './record-sealer.js';
 import { type RedisClient, RedisContext, requireDuration } from './redis-context.js';
 import { RedisLock, type RedisLockOptions } from './redis-lock.js';
 import { RedisNonceStore } from './redis-nonce-store.js';
 import { RedisSessionStore } from './redis-session-store.js';
 import { RedisStateStore } from './redis-state-store.js';
-import { type EncryptionOptions, RecordSealer } from './record-sealer.js';
 
 export interface RedisStoresOptions {
   /**
@@ -63,7 +63,10 @@ export class RedisStores {
   static async open(options: RedisStoresOptions): Promise<RedisStores> {
     const redis = options?.redis as { status?: unknown; evalsha?: unknown } | undefined;
     if (!redis || typeof redis.evalsha !== 'function' || typeof redis.status !== 'string') {
-      throw new RedisStoreError('INVALID_OPTIONS', 'Pass an ioredis client as `redis` (new Redis(url) or new Cluster).');
+      throw new RedisStoreError(
+        'INVALID_OPTIONS',
+        'Pass an ioredis client as `redis` (new Redis(url) or new Cluster).',
+      );
     }
     if (options.prefix !== undefined && typeof options.prefix !== 'string') {
       throw new RedisStoreError('INVALID_OPTIONS', '`prefix` must be a string such as "myapp:relay:".');

@@ -39,7 +39,7 @@ async function expiredSession(stores: RedisStores) {
 
 describe('REFRESH-03: one refresh across processes sharing one Redis', () => {
   it('4 worker processes call session.fetch on one expired session: 1 refresh request, 0 invalid_grant, 4 successes', async () => {
-    const stores = await fx.stores();
+    const stores = await fx.typedStores();
     const { did, sessionId, before } = await expiredSession(stores);
     net.log.length = 0;
     const workers: Worker[] = Array.from({ length: 4 }, () =>
@@ -75,7 +75,13 @@ describe('a lock holder killed with SIGKILL', () => {
   it('its lease expires and a worker in another process gets the lock with a higher fence', async () => {
     const stores = await fx.stores();
     const key = 'relay-refresh:killed-holder';
-    const holder = startWorker({ mode: 'hold-lock', redisUrl: REDIS_URL, prefix: stores.prefix, key, heartbeatMs: 300 });
+    const holder = startWorker({
+      mode: 'hold-lock',
+      redisUrl: REDIS_URL,
+      prefix: stores.prefix,
+      key,
+      heartbeatMs: 300,
+    });
     const { fence: heldFence } = await holder.next<{ fence: number }>('held');
     // While the holder lives (and renews), nobody else gets in.
     const blocked = await stores

@@ -52,9 +52,13 @@ export class SqliteContext {
     });
   }
 
-  /** Parses a stored record (after opening it) into a fresh object. */
-  async decode<V>(stored: string, aad: string, what: string): Promise<V> {
-    const json = await this.sealer.open(stored, aad);
+  /** Parses a stored record (after opening it, when sealed) into a fresh object. */
+  decode<V>(stored: string, aad: string, what: string): V | Promise<V> {
+    if (this.sealer.mustOpen(stored)) return this.sealer.open(stored, aad).then((json) => this.#parse<V>(json, what));
+    return this.#parse<V>(stored, what);
+  }
+
+  #parse<V>(json: string, what: string): V {
     try {
       return JSON.parse(json) as V;
     } catch (err) {
@@ -65,7 +69,7 @@ export class SqliteContext {
   }
 
   /** Serialises (and seals) a value for storage. */
-  encode(value: unknown, aad: string, what: string): Promise<string> {
+  encode(value: unknown, aad: string, what: string): string | Promise<string> {
     let json: string | undefined;
     try {
       json = JSON.stringify(value);
@@ -75,7 +79,7 @@ export class SqliteContext {
     if (json === undefined) {
       throw new SqliteStoreError('INVALID_INPUT', `The ${what} is undefined or a function; store a JSON value.`);
     }
-    return this.sealer.seal(json, aad);
+    return this.sealer.encrypted ? this.sealer.seal(json, aad) : json;
   }
 }
 

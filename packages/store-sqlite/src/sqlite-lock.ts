@@ -18,6 +18,13 @@ export interface SqliteLockOptions {
   maxPollMs?: number;
 }
 
+interface TakeParams {
+  key: string;
+  owner: string;
+  expiresAt: number;
+  now: number;
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -31,7 +38,7 @@ export class SqliteLock implements Lock {
   readonly #ctx: SqliteContext;
   readonly #heartbeatMs: number;
   readonly #maxPollMs: number;
-  readonly #take: BetterSqlite3.Statement<[string, string, number, number], number>;
+  readonly #take: BetterSqlite3.Statement<[TakeParams], number>;
   readonly #renew: BetterSqlite3.Statement<[number, string, string, number]>;
   readonly #release: BetterSqlite3.Statement<[string, string]>;
   /** In-process waiters, woken when this instance releases a key (others are found by polling). */
@@ -44,15 +51,13 @@ export class SqliteLock implements Lock {
     const db = this.#ctx.db;
     this.#take = db
       .prepare(
-        `INSERT INTO relay_locks (key, owner, fence, expires_at) VALUES (?1, ?2, 1, ?3)
-         ON CONFLICT (key) DO UPDATE SET owner = ?2, fence = relay_locks.fence + 1, expires_at = ?3
-         WHERE relay_locks.owner = '' OR relay_locks.expires_at <= ?4
+        `INSERT INTO relay_locks (key, owner, fence, expires_at) VALUES (@key, @owner, 1, @expiresAt)
+         ON CONFLICT (key) DO UPDATE SET owner = @owner, fence = relay_locks.fence + 1, expires_at = @expiresAt
+         WHERE relay_locks.owner = '' OR relay_locks.expires_at <= @now
          RETURNING fence`,
       )
-      .pluck();
-    this.#renew = db.prepare(
-      'UPDATE relay_locks SET expires_at = ? WHERE key = ? AND owner = ? AND expires_at > ?',
-    );
+      .pluck() as BetterSqlite3.Statement<[TakeParams], number>;
+    this.#renew = db.prepare('UPDATE relay_locks SET expires_at = ? WHERE key = ? AND owner = ? AND expires_at > ?');
     this.#release = db.prepare("UPDATE relay_locks SET owner = '', expires_at = 0 WHERE key = ? AND owner = ?");
   }
 
@@ -68,7 +73,7 @@ export class SqliteLock implements Lock {
     for (let attempt = 0; ; attempt++) {
       leaseStart = Date.now();
       const now = this.#ctx.now();
-      fence = this.#ctx.run('take a lock', () => this.#take.get(key, owner, now + ttl, now));
+      fence = this.#ctx.run('take a lock', () => this.#take.get({ key, owner, expiresAt: now + ttl, now }));
       if (fence !== undefined) break;
       const remaining = deadline - Date.now();
       if (remaining <= 0) {

@@ -29,7 +29,10 @@ export class SqliteSessionStore<V = StoredSession> implements SessionStore<V> {
       'INSERT INTO relay_sessions (did, session_id, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (did, session_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
     );
     this.#delete = db.prepare('DELETE FROM relay_sessions WHERE did = ? AND session_id = ?');
-    this.#list = db.prepare('SELECT session_id FROM relay_sessions WHERE did = ?').pluck();
+    this.#list = db.prepare('SELECT session_id FROM relay_sessions WHERE did = ?').pluck() as BetterSqlite3.Statement<
+      [string],
+      string
+    >;
     const fenceOf = db.prepare<[string], number>('SELECT fence FROM relay_locks WHERE key = ?').pluck();
     const fenced = db.transaction((lockKey: string, token: number, row: [string, string, string, number]) => {
       const current = fenceOf.get(lockKey) ?? 0;

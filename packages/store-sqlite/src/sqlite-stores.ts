@@ -36,7 +36,8 @@ function migrate(db: Database.Database): void {
     'CREATE TABLE IF NOT EXISTS relay_schema_migrations (version INTEGER PRIMARY KEY NOT NULL, applied_at INTEGER NOT NULL)',
   );
   const apply = db.transaction(() => {
-    const current = (db.prepare('SELECT max(version) FROM relay_schema_migrations').pluck().get() as number | null) ?? 0;
+    const current =
+      (db.prepare('SELECT max(version) FROM relay_schema_migrations').pluck().get() as number | null) ?? 0;
     if (current > SCHEMA_VERSION) {
       throw new SqliteStoreError(
         'STORE_ERROR',
@@ -81,13 +82,16 @@ export class SqliteStores {
     this.nonces = new SqliteNonceStore(this, this.#nonceTtlMs);
     const every = options.cleanupIntervalMs ?? 60_000;
     if (every > 0) {
-      this.#cleanup = setInterval(() => {
-        try {
-          this.sweep();
-        } catch (err) {
-          this.context.logger.warn?.('sqlite store clean-up failed', { error: (err as Error).message });
-        }
-      }, requireDuration(every, 'cleanupIntervalMs'));
+      this.#cleanup = setInterval(
+        () => {
+          try {
+            this.sweep();
+          } catch (err) {
+            this.context.logger.warn?.('sqlite store clean-up failed', { error: (err as Error).message });
+          }
+        },
+        requireDuration(every, 'cleanupIntervalMs'),
+      );
       this.#cleanup.unref();
     }
   }
@@ -98,7 +102,10 @@ export class SqliteStores {
    */
   static async open(options: SqliteStoresOptions): Promise<SqliteStores> {
     if ((options.path === undefined) === (options.database === undefined)) {
-      throw new SqliteStoreError('INVALID_OPTIONS', 'Give exactly one of `path` (a file) or `database` (a connection).');
+      throw new SqliteStoreError(
+        'INVALID_OPTIONS',
+        'Give exactly one of `path` (a file) or `database` (a connection).',
+      );
     }
     const busyTimeoutMs = requireDuration(options.busyTimeoutMs ?? 5_000, 'busyTimeoutMs', 0);
     const sealer = new RecordSealer(options.encryption);

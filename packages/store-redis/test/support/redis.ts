@@ -1,6 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createRedisClient, type EncryptionOptions, RedisStores } from '../../src/index.js';
+import {
+  createRedisClient,
+  type EncryptionOptions,
+  type RedisSessionStore,
+  type RedisStateStore,
+  RedisStores,
+} from '../../src/index.js';
+
+/** Stores over plain JSON records, for tests that do not need the client's record types. */
+export type LooseStores = Omit<RedisStores, 'state' | 'session'> & {
+  state: RedisStateStore<Record<string, unknown>>;
+  session: RedisSessionStore<Record<string, unknown>>;
+};
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -23,7 +35,13 @@ export function redisFixture(label: string) {
   };
   return {
     client,
-    async stores(options: { prefix?: string; encryption?: EncryptionOptions; redis?: Redis } = {}) {
+    async stores(
+      options: { prefix?: string; encryption?: EncryptionOptions; redis?: Redis } = {},
+    ): Promise<LooseStores> {
+      return (await this.typedStores(options)) as unknown as LooseStores;
+    },
+    /** Stores typed for OAuthClient (StoredSession, PendingAuthorization). */
+    async typedStores(options: { prefix?: string; encryption?: EncryptionOptions; redis?: Redis } = {}) {
       const prefix = options.prefix ?? uniquePrefix(label);
       prefixes.push(prefix);
       return RedisStores.open({
@@ -37,7 +55,13 @@ export function redisFixture(label: string) {
       for (const prefix of new Set(prefixes)) {
         let cursor = '0';
         do {
-          const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', 500);
+          const [next, keys] = await admin.scan(
+            cursor,
+            'MATCH',
+            `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`,
+            'COUNT',
+            500,
+          );
           cursor = next;
           if (keys.length) await admin.del(...keys);
         } while (cursor !== '0');

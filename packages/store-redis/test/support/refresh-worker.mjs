@@ -49,7 +49,11 @@ try {
     });
   } else if (config.mode === 'take-lock') {
     const lock = stores.createLock();
-    const fence = await lock.withLock(config.key, { leaseMs: 5_000, waitMs: config.waitMs }, async (lease) => lease.fence.token);
+    const fence = await lock.withLock(
+      config.key,
+      { leaseMs: 5_000, waitMs: config.waitMs },
+      async (lease) => lease.fence.token,
+    );
     await send({ type: 'took', fence });
   }
 } finally {
