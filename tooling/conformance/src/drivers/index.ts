@@ -1,0 +1,1 @@
+export { createRelayDriverAdapter } from './relay-driver.js';
