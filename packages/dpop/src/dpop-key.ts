@@ -7,6 +7,12 @@ import { jwkThumbprint } from './jwk-thumbprint.js';
 export interface GenerateDpopKeyOptions {
   /** Default `ES256`, the algorithm ATProto requires (DPOP-01). */
   alg?: DpopKeyAlg;
+  /**
+   * Default `true`. `false` makes the private key a non-extractable WebCrypto `CryptoKey` (on every
+   * build): no script can ever read it out. Such a key cannot become a JWK; persist the
+   * structured-cloneable record of `exportDpopCryptoKey` instead (e.g. in IndexedDB).
+   */
+  extractable?: boolean;
 }
 
 /** A public EC JWK: only the members a verifier needs. Never carries `d` (DPOP-03). */
@@ -28,6 +34,29 @@ export interface DpopPrivateJwk {
 }
 
 /**
+ * A WebCrypto-backed DPoP key as a record: the private `CryptoKey` (possibly non-extractable) and its
+ * public JWK. Structured-cloneable (IndexedDB, postMessage), never JSON. `importDpopKey` restores it.
+ */
+export interface DpopCryptoKeyPair {
+  alg: DpopKeyAlg;
+  privateKey: CryptoKey;
+  publicJwk: DpopPublicJwk;
+}
+
+/** What a session store may keep for a DPoP key: a private JWK, or a WebCrypto key record. */
+export type DpopStoredKey = DpopPrivateJwk | DpopCryptoKeyPair;
+
+/** Is this a `DpopCryptoKeyPair` record (as opposed to a private JWK)? */
+export function isDpopCryptoKeyPair(value: unknown): value is DpopCryptoKeyPair {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof CryptoKey !== 'undefined' &&
+    (value as { privateKey?: unknown }).privateKey instanceof CryptoKey
+  );
+}
+
+/**
  * A DPoP signing key, ready for the hot path: the public JWK, its RFC 7638 thumbprint (`jkt`), the
  * already-encoded protected header and a `sign` function. The private part is reachable only through
  * `exportDpopKey`, and never appears in `JSON.stringify(key)`.
@@ -45,6 +74,9 @@ export interface DpopKey {
 
 /** Where the private-JWK exporter hides on a key (a registered symbol, so both builds agree). */
 export const EXPORT_PRIVATE_JWK: unique symbol = Symbol.for('@relay/dpop.exportPrivateJwk') as never;
+
+/** Where a WebCrypto-backed key keeps its `DpopCryptoKeyPair` (a registered symbol, so both builds agree). */
+export const EXPORT_CRYPTO_KEY: unique symbol = Symbol.for('@relay/dpop.exportCryptoKey') as never;
 
 /** Where a key keeps its jti source (a registered symbol, so both builds agree). */
 export const NEXT_JTI: unique symbol = Symbol.for('@relay/dpop.nextJti') as never;
@@ -78,6 +110,7 @@ export async function assembleDpopKey(
   publicJwk: DpopPublicJwk,
   sign: DpopKey['sign'],
   exportPrivate: () => Promise<DpopPrivateJwk>,
+  cryptoKeyPair?: DpopCryptoKeyPair,
 ): Promise<DpopKey> {
   // DPOP-03: the embedded jwk is rebuilt from the public members only, so `d` can never leak
   const jwk: DpopPublicJwk = Object.freeze({ kty: 'EC', crv: publicJwk.crv, x: publicJwk.x, y: publicJwk.y });
@@ -85,7 +118,28 @@ export async function assembleDpopKey(
   const key = { alg, publicJwk: jwk, jkt: await jwkThumbprint(jwk), header, sign };
   Object.defineProperty(key, EXPORT_PRIVATE_JWK, { value: exportPrivate, enumerable: false });
   Object.defineProperty(key, NEXT_JTI, { value: jtiSource(), enumerable: false });
+  if (cryptoKeyPair) {
+    const record = Object.freeze({ alg, privateKey: cryptoKeyPair.privateKey, publicJwk: jwk });
+    Object.defineProperty(key, EXPORT_CRYPTO_KEY, { value: record, enumerable: false });
+  }
   return Object.freeze(key);
+}
+
+/**
+ * The `DpopCryptoKeyPair` record of a WebCrypto-backed key (every key of the WebCrypto build, and
+ * keys made with `extractable: false` on any build), for a structured-clone store such as IndexedDB.
+ * Pass it back to `importDpopKey` to restore the key. Node's `node:crypto` keys have none: use
+ * `exportDpopKey` for those.
+ */
+export async function exportDpopCryptoKey(key: DpopKey): Promise<DpopCryptoKeyPair> {
+  const record = (key as Partial<Record<typeof EXPORT_CRYPTO_KEY, DpopCryptoKeyPair>>)?.[EXPORT_CRYPTO_KEY];
+  if (!record) {
+    throw new DpopError(
+      'DPOP_KEY_INVALID',
+      'exportDpopCryptoKey takes a WebCrypto-backed key (the web build, or generateDpopKey({ extractable: false })); use exportDpopKey for node:crypto keys',
+    );
+  }
+  return { alg: record.alg, privateKey: record.privateKey, publicJwk: { ...record.publicJwk } };
 }
 
 /**
@@ -124,6 +178,37 @@ export function checkPrivateJwk(jwk: unknown): DpopPrivateJwk {
     }
   }
   return { kty: 'EC', crv: EC_ALGS[alg].crv, x: j.x as string, y: j.y as string, d: j.d as string, alg };
+}
+
+/** Validates a stored `DpopCryptoKeyPair`: an ECDSA private signing key of the alg's curve, a public EC JWK. */
+export function checkCryptoKeyPair(value: DpopCryptoKeyPair): DpopCryptoKeyPair {
+  const bad = (why: string) => new DpopError('DPOP_KEY_INVALID', `importDpopKey: the CryptoKey record ${why}`);
+  const { alg, privateKey, publicJwk } = value;
+  if (!isKeyAlg(alg)) throw bad('has no alg ES256, ES384 or ES512');
+  const algorithm = privateKey.algorithm as EcKeyAlgorithm;
+  if (privateKey.type !== 'private' || algorithm.name !== 'ECDSA' || algorithm.namedCurve !== EC_ALGS[alg].crv) {
+    throw bad(`needs an ECDSA ${EC_ALGS[alg].crv} private key (got ${privateKey.type} ${algorithm.name})`);
+  }
+  if (!privateKey.usages.includes('sign')) throw bad('holds a private key without the "sign" usage');
+  const len = Math.ceil((EC_ALGS[alg].coordLength * 4) / 3);
+  const pub = publicJwk as Partial<DpopPublicJwk> | undefined;
+  if (pub?.kty !== 'EC' || pub.crv !== EC_ALGS[alg].crv) throw bad(`needs a public EC ${EC_ALGS[alg].crv} JWK`);
+  for (const m of ['x', 'y'] as const) {
+    const v = pub[m];
+    if (typeof v !== 'string' || v.length !== len || !/^[A-Za-z0-9_-]+$/.test(v)) {
+      throw bad(`has a public JWK whose "${m}" is not ${len} base64url characters`);
+    }
+  }
+  // DPOP-03: only the public members are kept, whatever else the record carried
+  return { alg, privateKey, publicJwk: { kty: 'EC', crv: pub.crv, x: pub.x as string, y: pub.y as string } };
+}
+
+export function checkExtractable(extractable: unknown): boolean {
+  if (extractable === undefined) return true;
+  if (typeof extractable !== 'boolean') {
+    throw new DpopError('DPOP_INVALID_OPTIONS', `generateDpopKey: extractable must be true or false`);
+  }
+  return extractable;
 }
 
 export function checkGenerateAlg(alg: unknown): DpopKeyAlg {

@@ -10,11 +10,15 @@ export {
 } from './create-dpop-fetch.js';
 export { type CreateDpopProofOptions, createDpopProof } from './create-dpop-proof.js';
 export {
+  type DpopCryptoKeyPair,
   type DpopKey,
   type DpopPrivateJwk,
   type DpopPublicJwk,
+  type DpopStoredKey,
+  exportDpopCryptoKey,
   exportDpopKey,
   type GenerateDpopKeyOptions,
+  isDpopCryptoKeyPair,
 } from './dpop-key.js';
 export { DpopError, type DpopErrorCode } from './errors.js';
 export { htuOf } from './htu.js';

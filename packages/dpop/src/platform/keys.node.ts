@@ -2,13 +2,17 @@ import { createECDH, createPrivateKey, createPublicKey, generateKeyPairSync, typ
 import { type DpopKeyAlg, EC_ALGS } from '../algorithms.js';
 import {
   assembleDpopKey,
+  checkExtractable,
   checkGenerateAlg,
   checkPrivateJwk,
   type DpopKey,
   type DpopPrivateJwk,
+  type DpopStoredKey,
   type GenerateDpopKeyOptions,
+  isDpopCryptoKeyPair,
 } from '../dpop-key.js';
 import { DpopError } from '../errors.js';
+import { generateDpopKey as generateWebKey, importDpopKey as importWebKey } from './keys.web.js';
 
 const ECDH_CURVE = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' } as const;
 const NODE_HASH = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' } as const;
@@ -31,13 +35,16 @@ function fromKeyObject(alg: DpopKeyAlg, privateKey: KeyObject): Promise<DpopKey>
 /** A fresh DPoP key (Node build: a `node:crypto` KeyObject, the fastest signer on Node). */
 export async function generateDpopKey(options: GenerateDpopKeyOptions = {}): Promise<DpopKey> {
   const alg = checkGenerateAlg(options.alg);
+  // A non-extractable key must be a WebCrypto CryptoKey (a KeyObject can always be exported).
+  if (!checkExtractable(options.extractable)) return generateWebKey(options);
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: EC_ALGS[alg].crv });
   return fromKeyObject(alg, privateKey);
 }
 
-/** Restores a key from the private JWK `exportDpopKey` returned. */
-export async function importDpopKey(jwk: DpopPrivateJwk): Promise<DpopKey> {
-  const priv = checkPrivateJwk(jwk);
+/** Restores a key from the private JWK `exportDpopKey` returned, or the record of `exportDpopCryptoKey`. */
+export async function importDpopKey(stored: DpopStoredKey): Promise<DpopKey> {
+  if (isDpopCryptoKeyPair(stored)) return importWebKey(stored);
+  const priv = checkPrivateJwk(stored);
   let privateKey: KeyObject;
   try {
     privateKey = createPrivateKey({
