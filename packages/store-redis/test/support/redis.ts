@@ -44,11 +44,14 @@ export function redisFixture(label: string) {
     async typedStores(options: { prefix?: string; encryption?: EncryptionOptions; redis?: Redis } = {}) {
       const prefix = options.prefix ?? uniquePrefix(label);
       prefixes.push(prefix);
-      return RedisStores.open({
+      const stores = await RedisStores.open({
         redis: options.redis ?? client(),
         prefix,
         ...(options.encryption ? { encryption: options.encryption } : {}),
       });
+      // Connected before use: the contract kit expects a free lock to be taken within ~10 ms.
+      await stores.nonces.get('warm-up');
+      return stores;
     },
     async cleanup() {
       const admin = new Redis(REDIS_URL);
