@@ -2,6 +2,7 @@ import {
   createDpopFetch,
   createMemoryNonceStore,
   type DpopKey,
+  exportDpopCryptoKey,
   exportDpopKey,
   type FetchLike,
   generateDpopKey,
@@ -52,6 +53,13 @@ export interface OAuthClientOptions {
   lock?: Lock;
   /** Development: PDSs and authorization servers on http loopback origins are acceptable. */
   dev?: boolean;
+  /**
+   * How sessions keep their DPoP keys. `'jwk'` (default): an extractable key stored as a private
+   * JWK (any JSON store). `'crypto-key'`: a non-extractable WebCrypto key stored as a
+   * `DpopCryptoKeyPair` record, for stores that keep structured clones (IndexedDB, as
+   * `@relay/oauth-core/browser` does); JSON stores cannot hold it.
+   */
+  dpopKeyStorage?: 'jwk' | 'crypto-key';
   logger?: Logger;
   clock?: Clock;
   /** How long a pending authorization waits for its callback. Default 10 minutes. */
@@ -104,6 +112,7 @@ export class OAuthClient {
   readonly nonces: NonceStore;
   readonly lock: Lock;
   readonly dev: boolean;
+  readonly dpopKeyStorage: 'jwk' | 'crypto-key';
   readonly logger: Logger;
   readonly clock: Clock;
   readonly metadataResolver: MetadataResolver;
@@ -129,6 +138,7 @@ export class OAuthClient {
     this.nonces = options.stores?.nonces ?? createMemoryNonceStore();
     this.lock = options.lock ?? new MemoryLock();
     this.dev = options.dev ?? false;
+    this.dpopKeyStorage = options.dpopKeyStorage === 'crypto-key' ? 'crypto-key' : 'jwk';
     this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? Date.now;
     this.#stateTtlMs = options.stateTtlMs ?? 10 * 60_000;
@@ -240,7 +250,8 @@ export class OAuthClient {
         ? { method: 'private_key_jwt', kid: (this.keyset as Keyset).newest.kid }
         : { method: 'none' };
     // DPOP-02: a new DPoP key for this authorization, kept for the session's whole life.
-    const key = await generateDpopKey();
+    const lockedKey = this.dpopKeyStorage === 'crypto-key';
+    const key = await generateDpopKey(lockedKey ? { extractable: false } : {});
     const pkce = await generatePkce();
     // CLIENT-STATE-01: 256 bits of randomness, opaque (CLIENT-PAR-09: nothing encoded in it).
     const state = randomToken(32);
@@ -277,7 +288,7 @@ export class OAuthClient {
 
     const pending: PendingAuthorization = {
       issuer,
-      dpopKey: await exportDpopKey(key),
+      dpopKey: lockedKey ? await exportDpopCryptoKey(key) : await exportDpopKey(key),
       verifier: pkce.verifier,
       redirectUri,
       scope,

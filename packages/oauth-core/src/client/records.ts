@@ -1,4 +1,4 @@
-import type { DpopPrivateJwk } from '@relay/dpop';
+import type { DpopStoredKey } from '@relay/dpop';
 
 /** How the client authenticates to the token endpoint; saved with each session (CONF-04). */
 export type ClientAuthMethod = { method: 'none' } | { method: 'private_key_jwt'; kid: string };
@@ -9,8 +9,11 @@ export type ClientAuthMethod = { method: 'none' } | { method: 'private_key_jwt';
  */
 export interface PendingAuthorization {
   issuer: string;
-  /** The new DPoP key of this authorization (DPOP-02), private JWK. */
-  dpopKey: DpopPrivateJwk;
+  /**
+   * The new DPoP key of this authorization (DPOP-02): a private JWK, or with `dpopKeyStorage:
+   * 'crypto-key'` a `DpopCryptoKeyPair` (non-extractable CryptoKey; structured clone, not JSON).
+   */
+  dpopKey: DpopStoredKey;
   verifier: string;
   redirectUri: string;
   scope: string;
@@ -38,7 +41,8 @@ export interface StoredSession {
   issuer: string;
   /** The PDS origin the tokens are for. */
   pds: string;
-  dpopKey: DpopPrivateJwk;
+  /** A private JWK, or a `DpopCryptoKeyPair` record (see `PendingAuthorization.dpopKey`). */
+  dpopKey: DpopStoredKey;
   authMethod: ClientAuthMethod;
   tokens: SessionTokens;
   /** The scope the app asked for, to show requested-vs-granted differences. */
