@@ -13,6 +13,7 @@ import {
   oauthError,
   type StartedServer,
   startHttpServer,
+  withCors,
 } from './http-server.js';
 import { NonceManager } from './nonce-manager.js';
 import { formRecord, type LoggedRequest } from './request-log.js';
@@ -71,7 +72,9 @@ export class AuthorizationServer {
   }
 
   async start(): Promise<void> {
-    this.#server = await startHttpServer((req) => this.#handle(req));
+    // AS-META-15: CORS on metadata, PAR, token and revocation for browser apps; never on the
+    // authorization endpoint, which is a top-level navigation.
+    this.#server = await startHttpServer(withCors((req) => this.#handle(req), { except: ['/oauth/authorize'] }));
   }
 
   async stop(): Promise<void> {

@@ -89,6 +89,41 @@ export async function startHttpServer(handler: Handler): Promise<StartedServer> 
   };
 }
 
+/** Which paths of a server answer cross-origin requests from browser apps. */
+export interface CorsOptions {
+  /** Paths that never get CORS headers (AS-META-15: the authorization endpoint). */
+  except?: readonly string[];
+}
+
+/**
+ * Wraps a handler with CORS for browser clients: a preflight (`OPTIONS` with
+ * `Access-Control-Request-Method`) is answered here and never reaches the handler (so it is not
+ * logged), and every other response gets `Access-Control-Allow-Origin: *` (no credentials are
+ * involved: DPoP and tokens travel in headers). Paths in `except` get neither.
+ */
+export function withCors(handler: Handler, options: CorsOptions = {}): Handler {
+  const except = new Set(options.except ?? []);
+  return async (req) => {
+    if (except.has(req.url.pathname)) return handler(req);
+    const requested = req.headers['access-control-request-method'];
+    if (req.method === 'OPTIONS' && requested !== undefined) {
+      const asked = req.headers['access-control-request-headers'];
+      return {
+        status: 204,
+        headers: {
+          'access-control-allow-origin': '*',
+          'access-control-allow-methods': 'GET, HEAD, POST, PUT, DELETE, OPTIONS',
+          // Echo what the browser asks for (DPoP, Authorization, Content-Type, …).
+          ...(asked ? { 'access-control-allow-headers': String(asked) } : {}),
+          'access-control-max-age': '600',
+        },
+      };
+    }
+    const res = await handler(req);
+    return { ...res, headers: { ...res.headers, 'access-control-allow-origin': '*' } };
+  };
+}
+
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): MockResponse {
   return {
     status,

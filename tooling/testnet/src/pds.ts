@@ -3,7 +3,15 @@ import { ScopeSet } from '@relay/oauth-core';
 import { authorization, checkDpop, newReplayCache } from './dpop-guard.js';
 import type { Faults } from './faults.js';
 import type { Grants } from './grants.js';
-import { html, json, type MockRequest, type MockResponse, type StartedServer, startHttpServer } from './http-server.js';
+import {
+  html,
+  json,
+  type MockRequest,
+  type MockResponse,
+  type StartedServer,
+  startHttpServer,
+  withCors,
+} from './http-server.js';
 import { NonceManager } from './nonce-manager.js';
 import type { LoggedRequest } from './request-log.js';
 
@@ -69,7 +77,8 @@ export class Pds {
   }
 
   async start(): Promise<void> {
-    this.#server = await startHttpServer((req) => this.#handle(req));
+    // Browser apps call XRPC and the protected-resource metadata cross-origin.
+    this.#server = await startHttpServer(withCors((req) => this.#handle(req)));
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,4 @@
-import { json, type StartedServer, startHttpServer } from './http-server.js';
+import { json, type StartedServer, startHttpServer, withCors } from './http-server.js';
 
 /** A DID document as the mock directory serves it. */
 export interface DidDocument {
@@ -25,15 +25,18 @@ export class PlcDirectory {
   }
 
   async start(): Promise<void> {
-    this.#server = await startHttpServer((req) => {
-      const did = decodeURIComponent(req.url.pathname.slice(1));
-      this.requests.push(did);
-      const override = this.overrides.get(did);
-      if (override) return override();
-      const doc = this.documents.get(did);
-      if (!doc) return json(404, { message: `DID not registered: ${did}` });
-      return json(200, doc);
-    });
+    // Browser apps resolve DIDs cross-origin, as they do against plc.directory.
+    this.#server = await startHttpServer(
+      withCors((req) => {
+        const did = decodeURIComponent(req.url.pathname.slice(1));
+        this.requests.push(did);
+        const override = this.overrides.get(did);
+        if (override) return override();
+        const doc = this.documents.get(did);
+        if (!doc) return json(404, { message: `DID not registered: ${did}` });
+        return json(200, doc);
+      }),
+    );
   }
 
   async stop(): Promise<void> {
