@@ -107,7 +107,12 @@ export class RedisLock implements Lock {
       const until = Math.min(leaseEnd, startedAt + ttl);
       let renewed: number;
       try {
-        renewed = await this.#ctx.script<number>('renew a lock', RENEW, [keys[0]], [owner, until - startedAt]);
+        renewed = await this.#ctx.script<number>(
+          'renew a lock',
+          RENEW,
+          [keys[0]],
+          [owner, Math.max(1, Math.ceil(until - startedAt))],
+        );
       } catch (err) {
         // Redis unreachable: the lease may still be valid; retry until it is not (lostTimer decides).
         this.#ctx.logger.warn?.('lock renewal failed', { key, error: (err as Error).message });

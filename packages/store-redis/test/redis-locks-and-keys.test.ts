@@ -186,3 +186,18 @@ describe('typed errors', () => {
     redis.disconnect();
   });
 });
+
+describe('lease arithmetic', () => {
+  it('a fractional leaseMs renews to its very end without a Redis error (whole milliseconds)', async () => {
+    const warnings: string[] = [];
+    const s = await fx.stores({ logger: { warn: (message) => warnings.push(message) } });
+    const aborted = await s
+      .createLock({ heartbeatMs: 60 })
+      .withLock('fractional', { leaseMs: 250.5, waitMs: 1_000 }, async (lease) => {
+        await new Promise<void>((resolve) => lease.signal.addEventListener('abort', () => resolve()));
+        return lease.signal.aborted;
+      });
+    expect(aborted).toBe(true);
+    expect(warnings).toEqual([]);
+  });
+});

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Logger } from '@relay/oauth-core';
 import { Redis } from 'ioredis';
 import {
   createRedisClient,
@@ -15,6 +16,13 @@ export type LooseStores = Omit<RedisStores, 'state' | 'session'> & {
 };
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+interface StoreOptions {
+  prefix?: string;
+  encryption?: EncryptionOptions;
+  redis?: Redis;
+  logger?: Logger;
+}
 
 /** A key prefix no other test run uses. */
 export function uniquePrefix(label: string): string {
@@ -35,19 +43,18 @@ export function redisFixture(label: string) {
   };
   return {
     client,
-    async stores(
-      options: { prefix?: string; encryption?: EncryptionOptions; redis?: Redis } = {},
-    ): Promise<LooseStores> {
+    async stores(options: StoreOptions = {}): Promise<LooseStores> {
       return (await this.typedStores(options)) as unknown as LooseStores;
     },
     /** Stores typed for OAuthClient (StoredSession, PendingAuthorization). */
-    async typedStores(options: { prefix?: string; encryption?: EncryptionOptions; redis?: Redis } = {}) {
+    async typedStores(options: StoreOptions = {}) {
       const prefix = options.prefix ?? uniquePrefix(label);
       prefixes.push(prefix);
       const stores = await RedisStores.open({
         redis: options.redis ?? client(),
         prefix,
         ...(options.encryption ? { encryption: options.encryption } : {}),
+        ...(options.logger ? { logger: options.logger } : {}),
       });
       // Connected before use: the contract kit expects a free lock to be taken within ~10 ms.
       await stores.nonces.get('warm-up');
