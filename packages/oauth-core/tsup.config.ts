@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', browser: 'src/browser/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
