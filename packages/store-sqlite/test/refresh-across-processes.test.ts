@@ -61,6 +61,8 @@ describe('REFRESH-03: one refresh across processes sharing one SQLite file', () 
 
     expect(outcomes.map((o) => o.error ?? o.status)).toEqual([200, 200, 200, 200]);
     expect(outcomes.every((o) => o.body?.did === did)).toBe(true);
+    // One refresh request in all: no second refresh, and no use_dpop_nonce retry either, because the
+    // AS nonce the parent's login stored is read from the shared nonce store by every worker.
     const refreshes = net.requests('token').filter((r) => r.form?.grant_type?.[0] === 'refresh_token');
     expect(refreshes.map((r) => r.status)).toEqual([200]);
     expect(net.requests().filter((r) => r.error === 'invalid_grant')).toEqual([]);

@@ -81,6 +81,20 @@ describe('opening a database', () => {
   });
 });
 
+describe('DPoP nonces', () => {
+  it('NONCE-04: nonces are kept per origin and shared by every connection on the file', async () => {
+    const path = fx.file();
+    const [a, b] = [await fx.open(path), await fx.open(path)];
+    await b.nonces.set('https://as.example', 'as-nonce');
+    await b.nonces.set('https://pds.example', 'pds-nonce');
+    expect(await a.nonces.get('https://as.example')).toBe('as-nonce');
+    expect(await a.nonces.get('https://pds.example')).toBe('pds-nonce');
+    expect(await a.nonces.get('https://other.example')).toBeUndefined();
+    await a.nonces.set('https://as.example', 'rotated');
+    expect(await b.nonces.get('https://as.example')).toBe('rotated');
+  });
+});
+
 describe('expiry and clean-up', () => {
   it('an expired state or nonce is never returned; sweep deletes them', async () => {
     let now = 1_000_000;
