@@ -54,6 +54,9 @@ describe.skipIf(!pds)(
       const { client } = relayClient(ref, { handleVia: 'well-known', wellKnownHandles: [] });
       const err = await client.authorize(account.handle).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(OAuthError);
+      // The unmapped name does not resolve (ENOTFOUND): "no answer", so the handle is not found.
+      expect((err as OAuthError).code).toBe('IDENTITY_RESOLUTION_FAILED');
+      expect(((err as OAuthError).cause as { code?: string } | undefined)?.code).toBe('IDENTITY_NOT_FOUND');
       expect((err as OAuthError).message).toContain(account.handle);
     });
 
@@ -68,6 +71,33 @@ describe.skipIf(!pds)(
       const signedIn = await loginWithProviderApi(url, { username: account.handle, password: account.password });
       const { session } = await client.callback(signedIn.params);
       expect(session.did).toBe(account.did);
+    });
+
+    it('NONCE-01 / NONCE-04: the PDS demands a DPoP nonce at PAR; the client retries once and reuses it for the token request', async () => {
+      const ref = requirePds();
+      const account = await freshAccount(ref);
+      const seen: Array<{ method: string; path: string; status: number; nonce: boolean }> = [];
+      const { client } = relayClient(ref, {
+        wrapFetch: (inner) => async (input, init) => {
+          const res = await inner(input, init);
+          const request = new Request(input, init);
+          seen.push({
+            method: request.method,
+            path: new URL(request.url).pathname,
+            status: res.status,
+            nonce: res.headers.has('dpop-nonce'),
+          });
+          return res;
+        },
+      });
+      await relayLogin(client, account);
+      const oauth = seen.filter((s) => s.method === 'POST' && s.path.startsWith('/oauth/'));
+      expect(oauth.map((s) => `${s.path} ${s.status}`)).toEqual([
+        '/oauth/par 400',
+        '/oauth/par 201',
+        '/oauth/token 200',
+      ]);
+      expect(oauth[0]?.nonce).toBe(true);
     });
 
     it('CALLBACK-01: "Deny access" on the consent page is OAuthError ACCESS_DENIED, and the app state comes back', async () => {

@@ -2,6 +2,7 @@ import type { LookupAddress } from 'node:dns';
 import {
   createWellKnownHandleResolver,
   createXrpcHandleResolver,
+  type FetchLike,
   type HandleResolver,
   type IdentityResolver,
 } from '@relay/identity';
@@ -34,14 +35,16 @@ export function freshAccount(pds: SharedRefPds): Promise<RefPdsAccount> {
 }
 
 /**
- * Name resolution for the client's Node transport: `localhost` and `*.test` are 127.0.0.1, every
- * other name does not exist — so no lookup ever leaves the machine, whatever a bug might ask for.
+ * Name resolution for the client's Node transport: `localhost` and the mapped handle hosts are
+ * 127.0.0.1, every other name does not exist — no lookup ever leaves the machine.
  */
-async function loopbackLookup(hostname: string): Promise<readonly LookupAddress[]> {
-  if (hostname === 'localhost' || hostname.endsWith('.test')) return [{ address: '127.0.0.1', family: 4 }];
-  throw Object.assign(new Error(`refpds tests resolve only localhost and *.test, not ${hostname}`), {
-    code: 'ENOTFOUND',
-  });
+function loopbackLookup(names: ReadonlySet<string>) {
+  return async (hostname: string): Promise<readonly LookupAddress[]> => {
+    if (hostname === 'localhost' || names.has(hostname)) return [{ address: '127.0.0.1', family: 4 }];
+    throw Object.assign(new Error(`refpds tests resolve only localhost and mapped handles, not ${hostname}`), {
+      code: 'ENOTFOUND',
+    });
+  };
 }
 
 export type HandleVia = 'xrpc' | 'well-known';
@@ -53,6 +56,8 @@ export interface RelayClientOptions {
   /** Handles whose `https://<handle>` is mapped to the PDS (well-known resolution). */
   wellKnownHandles?: readonly string[];
   redirectUri?: string;
+  /** Wraps the client's fetch (to observe what goes over the wire). Identity lookups are not wrapped. */
+  wrapFetch?: (inner: FetchLike) => FetchLike;
   extra?: Partial<OAuthClientOptions>;
 }
 
@@ -75,8 +80,10 @@ export function relayClient(
   clientId: string;
 } {
   const scope = options.scope ?? SCOPE;
-  const hostMap = Object.fromEntries((options.wellKnownHandles ?? []).map((h) => [h, `http://${h}:${pds.port}`]));
-  const fetch = createNodeSafeFetch({ allowHttp: true, allowLoopback: true, hostMap, lookup: loopbackLookup });
+  const handles = options.wellKnownHandles ?? [];
+  const hostMap = Object.fromEntries(handles.map((h) => [h, `http://${h}:${pds.port}`]));
+  const lookup = loopbackLookup(new Set(handles));
+  const fetch = createNodeSafeFetch({ allowHttp: true, allowLoopback: true, hostMap, lookup });
   const handleResolver: HandleResolver =
     (options.handleVia ?? 'xrpc') === 'xrpc'
       ? createXrpcHandleResolver({ service: pds.pdsUrl, fetch })
@@ -86,7 +93,7 @@ export function relayClient(
   const client = new OAuthClient({
     metadata: loopbackClientMetadata(clientId),
     identity,
-    fetch,
+    fetch: options.wrapFetch ? options.wrapFetch(fetch) : fetch,
     dev: true,
     ...options.extra,
   });
