@@ -162,6 +162,20 @@ export class Pds {
         const limit = Math.min(100, Number(q.get('limit') ?? 50));
         return json(200, { records: all.slice(0, limit) });
       }
+      case 'com.atproto.sync.getBlob': {
+        const q = req.url.searchParams;
+        const blob = this.blobs.get(q.get('cid') ?? '');
+        if (!blob || blob.did !== q.get('did')) return xrpcError(400, 'BlobNotFound', 'Blob not found');
+        return {
+          status: 200,
+          headers: {
+            'content-type': blob.mimeType,
+            'content-length': String(blob.bytes.byteLength),
+            'x-content-type-options': 'nosniff',
+          },
+          body: blob.bytes,
+        };
+      }
     }
     // Everything below writes: it needs a DPoP-bound access token.
     const auth = await this.#authenticate(req, entry);
