@@ -50,6 +50,8 @@ export const UNOBSERVABLE: Readonly<Record<string, string>> = {
   'CALLBACK-03':
     'Browser redirects after the callback belong to the application; the protocol returns data, never a redirect.',
   'LIFE-04': 'Keeping tokens on one device is a deployment property, not something a single client process reveals.',
+  'META-RS-09':
+    'The mock network keeps the authorization server and the PDS on separate origins, so a PDS that is its own authorization server cannot be staged.',
   'PERM-RPC-02':
     'The suite hands clients complete scope strings, so how a client builder percent-encodes "#" is never exercised.',
 };

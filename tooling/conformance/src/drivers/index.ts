@@ -1,1 +1,2 @@
+export { createOfficialDriverAdapter } from './official-driver.js';
 export { createRelayDriverAdapter } from './relay-driver.js';

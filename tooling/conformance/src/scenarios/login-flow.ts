@@ -47,6 +47,7 @@ export const loginFlow: Scenario = {
     'NONCE-02',
     'CONF-06',
     'SCOPE-01',
+    'REDIRECT-01',
   ],
   async run(ctx) {
     const alice = [...ctx.net.accounts.values()][0];
@@ -123,6 +124,11 @@ export const loginFlow: Scenario = {
         `requested scope "${scope.join(' ')}"`,
       );
       ctx.check('SCOPE-01', scope.includes('atproto'), 'scope without atproto');
+      ctx.check(
+        'REDIRECT-01',
+        field(par, 'redirect_uri') === REDIRECT_URI,
+        `redirect_uri ${JSON.stringify(par.form?.redirect_uri)} is not the registered one`,
+      );
       ctx.check(
         'CLIENT-PAR-08',
         field(par, 'login_hint') === 'alice.test',
