@@ -28,6 +28,20 @@ export interface SafeFetchOptions extends AddressPolicy {
   readonly userAgent?: string;
 }
 
+/**
+ * Internal protocol between the safe fetch and a transport that can cap the body itself (the Node
+ * transport): the safe fetch puts `{ maxBytes, onEnd }` under this key in the transport's init, and a
+ * transport that honours it marks its Response with the same key. The safe fetch then skips its own
+ * web-stream re-wrap (the costliest step on a fast loopback request) and ends its timer in `onEnd`.
+ */
+export const BODY_GUARD: unique symbol = Symbol.for('@relay/identity.bodyGuard') as never;
+
+export interface BodyGuard {
+  maxBytes: number;
+  /** Called once when the body ended, failed or was cancelled. */
+  onEnd(): void;
+}
+
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_BYTES = 512 * 1024;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -61,18 +75,41 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
 
   return async function safeFetch(input, init) {
     const transport = options.fetch ?? globalThis.fetch;
-    let request: Request;
-    try {
-      request = new Request(input, init);
-    } catch (cause) {
-      throw new IdentityError('FETCH_INVALID_URL', `Cannot build a request for ${truncate(String(input))}.`, { cause });
+    // Fast path: a string/URL input with a body fetch can send again as is needs no Request object
+    // (building one costs more than the rest of the pipeline on a loopback request).
+    const simple = !(input instanceof Request) && isResendable(init?.body);
+    let request: Request | undefined;
+    if (!simple) {
+      try {
+        request = new Request(input, init);
+      } catch (cause) {
+        throw new IdentityError('FETCH_INVALID_URL', `Cannot build a request for ${truncate(String(input))}.`, {
+          cause,
+        });
+      }
     }
     const callerRedirect = init?.redirect ?? (input instanceof Request ? input.redirect : 'follow');
     const callerSignal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
-    const headers = new Headers(request.headers);
+    const headers = new Headers(request ? request.headers : init?.headers);
     if (options.userAgent && !headers.has('user-agent')) headers.set('user-agent', options.userAgent);
-    let method = request.method;
-    let body: ArrayBuffer | undefined = method === 'GET' || method === 'HEAD' ? undefined : await request.arrayBuffer();
+    let method = request ? request.method : (init?.method ?? 'GET').toUpperCase();
+    let body: BodyInit | undefined =
+      method === 'GET' || method === 'HEAD'
+        ? undefined
+        : request
+          ? await request.arrayBuffer()
+          : ((init?.body ?? undefined) as BodyInit | undefined);
+    if (body instanceof URLSearchParams && !headers.has('content-type')) {
+      headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8');
+    }
+    if (typeof body === 'string' && !headers.has('content-type'))
+      headers.set('content-type', 'text/plain;charset=UTF-8');
+    let requestUrl: URL;
+    try {
+      requestUrl = request ? new URL(request.url) : new URL(input instanceof URL ? input.href : String(input));
+    } catch (cause) {
+      throw new IdentityError('FETCH_INVALID_URL', `Cannot build a request for ${truncate(String(input))}.`, { cause });
+    }
 
     // Step 5: one controller for the whole request; the timer is cleared in `done`.
     const controller = new AbortController();
@@ -93,20 +130,22 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
     };
 
     try {
-      let url = new URL(request.url);
+      let url = requestUrl;
       for (let hop = 0; ; hop++) {
         // Steps 1–2 for this hop.
         const target = checkUrl(applyHostMap(url, hostMap), policy);
         if (controller.signal.aborted) throw controller.signal.reason;
         let response: Response;
         try {
+          const guard: BodyGuard = { maxBytes, onEnd: done };
           response = await transport(target.href, {
             method,
             headers,
-            body,
+            body: body ?? null,
             redirect: 'manual',
             signal: controller.signal,
-          });
+            [BODY_GUARD]: guard,
+          } as RequestInit);
         } catch (err) {
           if (controller.signal.aborted) throw controller.signal.reason;
           if (err instanceof IdentityError) throw err;
@@ -145,6 +184,11 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
           }
           url = next;
           continue;
+        }
+        if ((response as { [BODY_GUARD]?: boolean })[BODY_GUARD] === true) {
+          // The transport caps the body and reports its end (see BODY_GUARD).
+          Object.defineProperty(response, 'url', { value: url.href });
+          return response;
         }
         return guardBody(response, url, maxBytes, controller.signal, done);
       }
@@ -209,6 +253,18 @@ function guardBody(response: Response, url: URL, maxBytes: number, signal: Abort
   }
   Object.defineProperty(out, 'url', { value: url.href });
   return out;
+}
+
+/** Bodies that can be sent again unchanged on a redirect hop, so no Request needs building. */
+function isResendable(body: unknown): boolean {
+  return (
+    body === undefined ||
+    body === null ||
+    typeof body === 'string' ||
+    body instanceof URLSearchParams ||
+    body instanceof ArrayBuffer ||
+    ArrayBuffer.isView(body)
+  );
 }
 
 function checkCount(name: string, value: number): number {

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { IdentityError } from '../errors.js';
 import { isIpAddress } from '../ip-address.js';
-import type { FetchLike } from '../safe-fetch.js';
+import { BODY_GUARD, type BodyGuard, type FetchLike } from '../safe-fetch.js';
 import { type AddressPolicy, assertSafeAddress } from '../url-policy.js';
 
 /** Resolves a host name to every address it has (like `dns.promises.lookup(name, { all: true })`). */
@@ -66,20 +66,28 @@ export function createNodeTransport(options: NodeTransportOptions = {}): FetchLi
   };
 
   return async function nodeTransport(input, init) {
-    const request = new Request(input, init);
-    const url = new URL(request.url);
+    // Fast path for what the safe fetch sends (a URL string, Headers, a resendable body): no Request.
+    const plain = typeof input === 'string' || input instanceof URL;
+    const request = plain ? undefined : new Request(input, init);
+    const url = new URL(request ? request.url : String(input));
+    const method = (request ? request.method : (init?.method ?? 'GET')).toUpperCase();
     const mod = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
     if (!mod)
       throw new IdentityError('FETCH_PROTOCOL_REFUSED', `The Node transport only speaks http(s), not ${url.protocol}.`);
     const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     if (isIpAddress(host)) assertSafeAddress(host, policy, host);
-    const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
     const headers: Record<string, string> = {};
-    request.headers.forEach((value, key) => {
+    new Headers(request ? request.headers : init?.headers).forEach((value, key) => {
       headers[key] = value;
     });
+    const body = request
+      ? request.body
+        ? Buffer.from(await request.arrayBuffer())
+        : undefined
+      : await bodyBytes(init?.body, headers);
     headers['accept-encoding'] ??= 'gzip, deflate, br';
     if (body) headers['content-length'] = String(body.byteLength);
+    const guard = (init as { [BODY_GUARD]?: BodyGuard } | undefined)?.[BODY_GUARD];
 
     return new Promise<Response>((resolve, reject) => {
       const req = mod.request(
@@ -88,7 +96,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): FetchLi
           hostname: host,
           port: url.port || undefined,
           path: `${url.pathname}${url.search}`,
-          method: request.method,
+          method,
           headers,
           agent: agents[url.protocol as 'http:' | 'https:'],
           lookup: lookup as never,
@@ -100,7 +108,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): FetchLi
             responseHeaders.append(res.rawHeaders[i] as string, res.rawHeaders[i + 1] as string);
           }
           const status = res.statusCode ?? 502;
-          const nullBody = request.method === 'HEAD' || status === 204 || status === 304;
+          const nullBody = method === 'HEAD' || status === 204 || status === 304;
           let source: Readable = res;
           const encoding = (res.headers['content-encoding'] ?? '').toLowerCase();
           if (!nullBody && (encoding === 'gzip' || encoding === 'deflate' || encoding === 'br')) {
@@ -115,16 +123,36 @@ export function createNodeTransport(options: NodeTransportOptions = {}): FetchLi
             responseHeaders.delete('content-encoding');
             responseHeaders.delete('content-length');
           }
+          if (guard) {
+            const declared = Number(res.headers['content-length'] ?? Number.NaN);
+            if (!nullBody && declared > guard.maxBytes) {
+              res.destroy();
+              guard.onEnd();
+              reject(
+                new IdentityError(
+                  'FETCH_TOO_LARGE',
+                  `The response declares ${declared} bytes; the cap is ${guard.maxBytes}.`,
+                ),
+              );
+              return;
+            }
+            if (nullBody) guard.onEnd();
+          }
           try {
-            resolve(
-              new Response(nullBody ? null : toWebStream(source, res), {
+            const response = new Response(
+              nullBody ? null : toWebStream(source, res, guard, init?.signal ?? undefined),
+              {
                 status,
                 statusText: res.statusMessage ?? '',
                 headers: responseHeaders,
-              }),
+              },
             );
+            // Tells the safe fetch this body is capped here and reports its end (BODY_GUARD).
+            if (guard) Object.defineProperty(response, BODY_GUARD, { value: true });
+            resolve(response);
           } catch (err) {
             res.destroy();
+            guard?.onEnd();
             reject(new IdentityError('FETCH_BAD_RESPONSE', `Unusable HTTP status ${status}.`, { cause: err }));
           }
         },
@@ -135,34 +163,81 @@ export function createNodeTransport(options: NodeTransportOptions = {}): FetchLi
   };
 }
 
-/** A pull-based web stream over a Node stream (backpressure: pause when the queue is full). */
-function toWebStream(source: Readable, res: http.IncomingMessage): ReadableStream<Uint8Array> {
+/** The request body as bytes (the safe fetch only passes resendable bodies on the fast path). */
+async function bodyBytes(body: unknown, headers: Record<string, string>): Promise<Buffer | undefined> {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string') {
+    headers['content-type'] ??= 'text/plain;charset=UTF-8';
+    return Buffer.from(body, 'utf8');
+  }
+  if (body instanceof URLSearchParams) {
+    headers['content-type'] ??= 'application/x-www-form-urlencoded;charset=UTF-8';
+    return Buffer.from(body.toString(), 'utf8');
+  }
+  if (body instanceof ArrayBuffer) return Buffer.from(body);
+  if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  // Anything else (Blob, FormData, a stream): let the platform serialise it.
+  const r = new Response(body as BodyInit);
+  const type = r.headers.get('content-type');
+  if (type) headers['content-type'] ??= type;
+  return Buffer.from(await r.arrayBuffer());
+}
+
+/**
+ * A pull-based web stream over a Node stream (backpressure: pause when the queue is full). With a
+ * guard, the decoded bytes are counted and capped here, and the guard hears when the body ends.
+ */
+function toWebStream(
+  source: Readable,
+  res: http.IncomingMessage,
+  guard?: BodyGuard,
+  signal?: AbortSignal,
+): ReadableStream<Uint8Array> {
   let finished = false;
+  let total = 0;
+  const end = () => {
+    finished = true;
+    guard?.onEnd();
+  };
   return new ReadableStream<Uint8Array>({
     start(ctrl) {
       const fail = (err: Error) => {
         if (finished) return;
-        finished = true;
-        ctrl.error(err);
+        end();
+        // An abort (timeout, caller) is reported as its reason, not as a network failure.
+        ctrl.error(signal?.aborted ? signal.reason : err);
       };
       source.on('data', (chunk: Buffer) => {
         if (finished) return;
+        total += chunk.byteLength;
+        if (guard && total > guard.maxBytes) {
+          fail(new IdentityError('FETCH_TOO_LARGE', `The response body passed the ${guard.maxBytes}-byte cap.`));
+          res.destroy();
+          source.destroy();
+          return;
+        }
         ctrl.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
         if ((ctrl.desiredSize ?? 0) <= 0) source.pause();
       });
       source.on('end', () => {
         if (finished) return;
-        finished = true;
+        end();
         ctrl.close();
       });
-      source.on('error', fail);
-      res.on('aborted', () => fail(new Error('The connection closed before the body ended.')));
+      source.on('error', (err) =>
+        fail(
+          err instanceof IdentityError
+            ? err
+            : new IdentityError('FETCH_NETWORK', 'The connection failed while reading the body.', { cause: err }),
+        ),
+      );
+      res.on('aborted', () => fail(new IdentityError('FETCH_NETWORK', 'The connection closed before the body ended.')));
     },
     pull() {
       source.resume();
     },
     cancel() {
-      finished = true;
+      if (!finished) end();
       res.destroy();
       source.destroy();
     },
