@@ -16,6 +16,8 @@ export interface DemoConfig {
   cookieSecret?: string;
   dataDir: string;
   redisUrl?: string;
+  /** Prefix of every Redis key the portal writes (OAuth stores and web sessions). */
+  redisPrefix: string;
   /** AES-256-GCM key sealing OAuth sessions at rest (32 bytes). */
   storeEncryptionKey?: Uint8Array;
   maxUploadBytes: number;
@@ -118,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     ...(cookieSecret ? { cookieSecret } : {}),
     dataDir: path.resolve(cwd, get('DATA_DIR') ?? '.data'),
     ...(redisUrl ? { redisUrl } : {}),
+    redisPrefix: get('REDIS_PREFIX') ?? 'relay-demo:',
     ...(encryption ? { storeEncryptionKey: decodeKey(encryption) } : {}),
     maxUploadBytes,
     network: networkRaw as NetworkChoice,

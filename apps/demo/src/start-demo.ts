@@ -76,7 +76,7 @@ async function openStores(config: DemoConfig, local: boolean, logger?: Logger): 
     );
     const stores = await RedisStores.open({
       redis,
-      prefix: 'relay-demo:',
+      prefix: config.redisPrefix,
       ...(encryption ? { encryption } : {}),
       ...(logger ? { logger } : {}),
     });
@@ -85,7 +85,7 @@ async function openStores(config: DemoConfig, local: boolean, logger?: Logger): 
       session: stores.session,
       nonces: stores.nonces,
       lock: stores.createLock(),
-      web: new RedisWebSessionStore(redis, 'relay-demo:'),
+      web: new RedisWebSessionStore(redis, config.redisPrefix),
       describe: { kind: 'redis', url: config.redisUrl.replace(/\/\/[^@]*@/, '//***@') },
       close: async () => {
         await redis.quit().catch(() => redis.disconnect());

@@ -176,7 +176,9 @@ describe.skipIf(noChromium !== '')(
 
       it('uploads a generated WAV: the record is in the repo, listed, and plays', async () => {
         await timed('upload', async () => {
-          await page.getByLabel(/Audio file/).setInputFiles({ name: 'night-drive.wav', mimeType: 'audio/wav', buffer: Buffer.from(wav) });
+          await page
+            .getByLabel(/Audio file/)
+            .setInputFiles({ name: 'night-drive.wav', mimeType: 'audio/wav', buffer: Buffer.from(wav) });
           await page.getByLabel('Title').fill(title);
           await page.getByLabel('Artist').fill('The Loopbacks');
           await page.getByLabel(/Genre/).fill('Synthwave');
@@ -193,7 +195,11 @@ describe.skipIf(noChromium !== '')(
         // The record is in the artist's own repository, validated shape, blob typed by its bytes.
         const records = await tracksOnPds(portal.network.pdsUrl, portal.artist.did);
         expect(records).toHaveLength(1);
-        const value = records[0]?.value as { title: string; duration: number; audio: { mimeType: string; size: number } };
+        const value = records[0]?.value as {
+          title: string;
+          duration: number;
+          audio: { mimeType: string; size: number };
+        };
         expect(value.title).toBe(title);
         expect(value.duration).toBe(2);
         expect(value.audio).toMatchObject({ mimeType: 'audio/wav', size: wav.byteLength });
@@ -210,7 +216,9 @@ describe.skipIf(noChromium !== '')(
             if (audio.readyState < 1) {
               await new Promise((resolve, reject) => {
                 audio.addEventListener('loadedmetadata', resolve, { once: true });
-                audio.addEventListener('error', () => reject(new Error(`media error ${audio.error?.code}`)), { once: true });
+                audio.addEventListener('error', () => reject(new Error(`media error ${audio.error?.code}`)), {
+                  once: true,
+                });
               });
             }
             await audio.play();

@@ -59,7 +59,10 @@ export async function startPortal(
 }
 
 /** The artist's app.relay.track records, read straight from the PDS (not through the portal). */
-export async function tracksOnPds(pdsUrl: string, did: string): Promise<Array<{ uri: string; value: Record<string, unknown> }>> {
+export async function tracksOnPds(
+  pdsUrl: string,
+  did: string,
+): Promise<Array<{ uri: string; value: Record<string, unknown> }>> {
   const url = new URL('/xrpc/com.atproto.repo.listRecords', pdsUrl);
   url.searchParams.set('repo', did);
   url.searchParams.set('collection', 'app.relay.track');
