@@ -95,3 +95,29 @@ describe('a lock holder killed with SIGKILL', () => {
     await taker.exited;
   }, 60_000);
 });
+
+describe('a writer process killed with SIGKILL mid-write', () => {
+  it('leaves the file consistent: integrity_check ok, every session opens whole', async () => {
+    const path = fx.file();
+    const keyHex = '11'.repeat(32);
+    const key = { id: 'k1', key: Uint8Array.from(Buffer.from(keyHex, 'hex')) };
+    (await fx.open(path, { encryption: { current: key } })).close();
+    const writer = startWorker({ mode: 'write-loop', path, keyHex });
+    await writer.next('writing');
+    writer.child.kill('SIGKILL');
+    expect(await writer.exited).toBe(null);
+    const stores = await fx.open(path, { encryption: { current: key } });
+    expect(stores.database.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect((await stores.session.list('did:plc:writer')).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `s${i}`).sort(),
+    );
+    for (let id = 0; id < 10; id++) {
+      const got = (await stores.session.get('did:plc:writer', `s${id}`)) as {
+        n: number;
+        tokens: { accessToken: string };
+      };
+      expect(got.tokens.accessToken).toBe(`at-${id}-${got.n}`);
+      expect(got.n).toBeGreaterThanOrEqual(5);
+    }
+  }, 60_000);
+});

@@ -6,6 +6,7 @@
 //   { mode: 'hold-lock', path, key, heartbeatMs }  take the lock, report 'held', never return.
 //   { mode: 'take-lock', path, key, waitMs }  take the lock, report its fence.
 //   { mode: 'open', path }  wait for 'go', open (and so migrate) the database, report its schema version.
+//   { mode: 'write-loop', path, keyHex }  rewrite sealed sessions s0..s9 forever, reporting 'writing' once.
 import { createNodeIdentityResolver, createNodeSafeFetch } from '@relay/identity/node';
 import { buildClientMetadata, OAuthClient } from '@relay/oauth-core';
 import { SqliteStores } from '../../dist/index.js';
@@ -32,7 +33,10 @@ if (config.mode === 'open') {
   process.exit(0);
 }
 
-const stores = await SqliteStores.open({ path: config.path });
+const encryption = config.keyHex
+  ? { current: { id: 'k1', key: Uint8Array.from(Buffer.from(config.keyHex, 'hex')) } }
+  : undefined;
+const stores = await SqliteStores.open({ path: config.path, encryption });
 try {
   if (config.mode === 'refresh') {
     const { plcDirectoryUrl, dnsServer, hostMap } = config.endpoints;
@@ -55,6 +59,13 @@ try {
       await send({ type: 'held', fence: lease.fence.token });
       await new Promise(() => {}); // hold until killed
     });
+  } else if (config.mode === 'write-loop') {
+    for (let n = 0; ; n++) {
+      for (let id = 0; id < 10; id++) {
+        await stores.session.set('did:plc:writer', `s${id}`, { n, tokens: { accessToken: `at-${id}-${n}` } });
+      }
+      if (n === 5) await send({ type: 'writing' });
+    }
   } else if (config.mode === 'take-lock') {
     const lock = stores.createLock();
     const fence = await lock.withLock(
