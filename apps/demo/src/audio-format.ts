@@ -45,7 +45,7 @@ export function wavDurationSeconds(bytes: Uint8Array): number | undefined {
   let offset = 12;
   while (offset + 8 <= bytes.length) {
     const size = view.getUint32(offset + 4, true);
-    if (ascii(bytes, offset, 'fmt ') && offset + 16 <= bytes.length) byteRate = view.getUint32(offset + 16, true);
+    if (ascii(bytes, offset, 'fmt ') && offset + 20 <= bytes.length) byteRate = view.getUint32(offset + 16, true);
     if (ascii(bytes, offset, 'data')) {
       if (!byteRate) return undefined;
       const dataBytes = Math.min(size, bytes.length - offset - 8);

@@ -24,7 +24,9 @@ export type DemoErrorCode =
   /** A track that is not in the signed-in artist's repository. */
   | 'TRACK_NOT_FOUND'
   /** No local ATProto network could be started. */
-  | 'NETWORK_FAILED';
+  | 'NETWORK_FAILED'
+  /** The session store (Redis) does not answer. */
+  | 'STORE_UNAVAILABLE';
 
 /** The one error class of the portal. */
 export class DemoError extends Error {

@@ -1,3 +1,4 @@
+import { DemoError } from './errors.js';
 import type { WebSession, WebSessionStore } from './web-session-store.js';
 
 /** The part of an ioredis client this store uses. */
@@ -18,15 +19,24 @@ export class RedisWebSessionStore implements WebSessionStore {
   }
 
   async get(id: string): Promise<WebSession | undefined> {
-    const value = await this.#redis.get(`${this.#prefix}web:${id}`);
+    const value = await this.#run(() => this.#redis.get(`${this.#prefix}web:${id}`));
     return value === null ? undefined : (JSON.parse(value) as WebSession);
   }
 
   async set(id: string, session: WebSession, ttlMs: number): Promise<void> {
-    await this.#redis.set(`${this.#prefix}web:${id}`, JSON.stringify(session), 'PX', Math.max(1, Math.round(ttlMs)));
+    const key = `${this.#prefix}web:${id}`;
+    await this.#run(() => this.#redis.set(key, JSON.stringify(session), 'PX', Math.max(1, Math.round(ttlMs))));
   }
 
   async delete(id: string): Promise<void> {
-    await this.#redis.del(`${this.#prefix}web:${id}`);
+    await this.#run(() => this.#redis.del(`${this.#prefix}web:${id}`));
+  }
+
+  async #run<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (cause) {
+      throw new DemoError('STORE_UNAVAILABLE', `Redis did not answer: ${(cause as Error).message}`, { cause });
+    }
   }
 }

@@ -16,6 +16,7 @@ import {
 import type { Hono } from 'hono';
 import { type DemoConfig, LEXICON_MAX_AUDIO_BYTES } from './config.js';
 import { createDemoApp, DEMO_SCOPE, type DemoLogger } from './create-app.js';
+import { DemoError } from './errors.js';
 import { type LocalNetwork, type NetworkAccess, publicNetworkAccess, startLocalNetwork } from './local-network.js';
 import { RedisWebSessionStore } from './redis-web-session-store.js';
 import { SqliteWebSessionStore } from './sqlite-web-session-store.js';
@@ -74,6 +75,29 @@ async function openStores(config: DemoConfig, local: boolean, logger?: Logger): 
     const redis = createRedisClient(config.redisUrl, {}, (err) =>
       logger?.warn?.('redis connection error', { error: err.message }),
     );
+    // Fail at start, in words, rather than on the first visitor's request.
+    // (events.once would reject on the first connection error; reconnection goes on until the timeout.)
+    const ready = new Promise<void>((resolve) =>
+      redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve()),
+    );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new DemoError('STORE_UNAVAILABLE', `Redis at ${config.redisUrl} did not answer within 5 s (REDIS_URL).`),
+          ),
+        5_000,
+      );
+    });
+    try {
+      await Promise.race([ready, timeout]);
+    } catch (err) {
+      redis.disconnect();
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
     const stores = await RedisStores.open({
       redis,
       prefix: config.redisPrefix,

@@ -55,7 +55,7 @@ async function newContext(): Promise<{ context: BrowserContext; page: Page }> {
 }
 
 async function message(page: Page): Promise<string> {
-  return (await page.locator('#message').innerText()).trim();
+  return ((await page.locator('#message').textContent()) ?? '').trim();
 }
 
 /** Landing page → handle → the PDS's sign-in page (password) → its consent step. */
@@ -128,7 +128,7 @@ describe.skipIf(noChromium !== '')(
       const { context, page } = await newContext();
       try {
         await timed('denied consent', async () => {
-          if (kind === 'testnet') portal.network.testnet!.faults.consent = { approve: false };
+          if (portal.network.testnet) portal.network.testnet.faults.consent = { approve: false };
           await startLogin(page, portal.artist.handle, 'deny');
           if (kind === 'refpds') await page.getByRole('button', { name: 'Deny access', exact: true }).click();
           await page.waitForURL(`${portal.demo.url}/`);
@@ -190,7 +190,7 @@ describe.skipIf(noChromium !== '')(
         expect(await message(page)).toBe(`Published “${title}”.`);
         const item = page.getByRole('article', { name: title });
         await expect(item.isVisible()).resolves.toBe(true);
-        expect(await item.locator('.meta').innerText()).toMatch(/The Loopbacks · Synthwave · 0:02/);
+        expect(await item.locator('.meta').textContent()).toMatch(/The Loopbacks · Synthwave · 0:02/);
 
         // The record is in the artist's own repository, validated shape, blob typed by its bytes.
         const records = await tracksOnPds(portal.network.pdsUrl, portal.artist.did);

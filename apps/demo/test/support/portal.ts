@@ -54,6 +54,7 @@ export async function startPortal(
     };
   } catch (err) {
     await network.stop();
+    await rm(dataDir, { recursive: true, force: true });
     throw err;
   }
 }
