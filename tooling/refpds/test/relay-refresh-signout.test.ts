@@ -91,6 +91,11 @@ describe.skipIf(!pds)(
       await session.signOut();
       expect(await client.sessionStore.get(session.did, session.sessionId)).toBeUndefined();
 
+      // The signed-out session object cannot be used any more.
+      const after = await session.fetch('/xrpc/com.atproto.server.getSession').catch((e: unknown) => e);
+      expect(after).toBeInstanceOf(OAuthError);
+      expect((after as OAuthError).code).toBe('SESSION_NOT_FOUND');
+
       const res = await getSessionWith(client, old, old.tokens.accessToken);
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^DPoP .*error="invalid_token"/);
