@@ -11,7 +11,9 @@ export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promis
 
 /** Optional sink for diagnostics; the package never writes to the console. */
 export interface DpopLogger {
+  /** Routine events (a nonce recorded, a retry). */
   debug?(message: string, data?: Record<string, unknown>): void;
+  /** Something the caller may want to know about (a second nonce error, a body that cannot be replayed). */
   warn?(message: string, data?: Record<string, unknown>): void;
 }
 

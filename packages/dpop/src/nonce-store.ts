@@ -5,7 +5,9 @@ import { DpopError } from './errors.js';
  * One store is shared by every session of a client (NONCE-04: nonces are per server, not per token).
  */
 export interface NonceStore {
+  /** The latest nonce seen from `origin` (scheme://host:port), or `undefined` if none yet. */
   get(origin: string): string | undefined | Promise<string | undefined>;
+  /** Records the `DPoP-Nonce` a response from `origin` carried; the last writer wins. */
   set(origin: string, nonce: string): void | Promise<void>;
 }
 
@@ -19,7 +21,13 @@ export interface NonceGate {
    * must call `release()` once the first response is in (or the request failed). `{ wait }`: another
    * request is probing; await `wait`, then read the store again.
    */
-  enter(origin: string): undefined | { release: () => void } | { wait: Promise<void> };
+  enter(origin: string):
+    | undefined
+    | {
+        /** Ends the probe: waiting requests read the store again. */
+        release: () => void;
+      }
+    | { wait: Promise<void> };
 }
 
 /** The registered symbol under which a store carries its gate (shared by every wrapper using the store). */

@@ -7,6 +7,10 @@ import { DpopError } from './errors.js';
  * processes reject each other's replays.
  */
 export interface ReplayCache {
+  /**
+   * Atomically records `key` (`jkt:jti`) until `expiresAt` (epoch seconds). Returns `true` when the key
+   * was new, `false` when it was already present and unexpired (a replay, DPOP-SRV-02).
+   */
   add(key: string, expiresAt: number, now: number): boolean | Promise<boolean>;
 }
 

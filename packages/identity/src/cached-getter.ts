@@ -35,6 +35,10 @@ export interface CachedGetOptions {
 
 /** A single-flight cached getter: see `createCachedGetter`. */
 export interface CachedGetter<V> {
+  /**
+   * The value for `key`: the stored one if fresh, else the result of the one lookup running for the
+   * key (started now if none is). Rejects with the getter's error, which is never stored.
+   */
   get(key: string, options?: CachedGetOptions): Promise<V>;
   /** Forgets the stored value (an in-flight lookup still completes and stores its result). */
   delete(key: string): Promise<void>;

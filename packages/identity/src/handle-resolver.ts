@@ -11,5 +11,6 @@ export interface HandleResolveOptions {
  * The handle passed in is already normalised and policy-checked.
  */
 export interface HandleResolver {
+  /** The DID this method finds for `handle`, or `null` when it has no answer. */
   resolve(handle: string, options?: HandleResolveOptions): Promise<string | null>;
 }

@@ -6,8 +6,11 @@ import { IdentityError } from './errors.js';
  * return the value; a store may forget it earlier.
  */
 export interface CacheStore<V> {
+  /** The stored value, or `undefined` when absent or expired. */
   get(key: string): V | undefined | Promise<V | undefined>;
+  /** Stores `value` for `ttlMs` milliseconds, replacing any previous value. */
   set(key: string, value: V, ttlMs: number): void | Promise<void>;
+  /** Forgets `key`; deleting an absent key is not an error. */
   delete(key: string): void | Promise<void>;
 }
 

@@ -42,7 +42,9 @@ export interface BodyGuard {
   onEnd(): void;
 }
 
+/** Default time limit for a whole request, body included: 10 s (requirements §2). */
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Default response-body cap: 512 KiB, counted while streaming (requirements §2). */
 export const DEFAULT_MAX_BYTES = 512 * 1024;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);

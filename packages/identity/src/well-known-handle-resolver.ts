@@ -8,8 +8,13 @@ import type { FetchLike } from './safe-fetch.js';
 export interface WellKnownHandleResolverOptions {
   /** The SSRF-safe fetch (`createSafeFetch` / `createNodeSafeFetch`). Dev host mapping lives there. */
   readonly fetch: FetchLike;
-  /** Body cap in bytes. Default `2048` — a DID is at most 2048 chars plus a little whitespace. */
+  /** Body cap in bytes. Default `2100` — a DID is at most 2048 chars, plus a little whitespace. */
   readonly maxBytes?: number;
+}
+
+function hostNotFound(cause: unknown): boolean {
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return code === 'ENOTFOUND';
 }
 
 /**
@@ -17,12 +22,13 @@ export interface WellKnownHandleResolverOptions {
  * whatever its content type; the body, trimmed of surrounding whitespace, must be a bare DID —
  * an HTML page or a JSON wrapper is `FETCH_BAD_RESPONSE`. Non-2xx is "no answer" (`null`).
  * Always https (ID-HANDLE-07); dev/test reach loopback through the safe fetch's `hostMap`.
+ *
+ * @example
+ * ```ts
+ * const wellKnown = createWellKnownHandleResolver({ fetch: createSafeFetch() });
+ * const did = await wellKnown.resolve('alice.bsky.social'); // 'did:plc:…' or null
+ * ```
  */
-function hostNotFound(cause: unknown): boolean {
-  const code = (cause as { code?: unknown } | undefined)?.code;
-  return code === 'ENOTFOUND';
-}
-
 export function createWellKnownHandleResolver(options: WellKnownHandleResolverOptions): HandleResolver {
   const maxBytes = options.maxBytes ?? 2100;
   return {

@@ -25,6 +25,18 @@ export interface PublicClientJwk {
   [member: string]: unknown;
 }
 
+/**
+ * One confidential-client signing key as a {@link Keyset} holds it (imported from a private JWK that
+ * {@link generateClientKey} or `relay-oauth keygen` made). `kid` is published in the JWKS and sent in
+ * each client assertion (META-CLIENT-14, CONF-02).
+ *
+ * @example
+ * ```ts
+ * const keyset = await Keyset.from([await generateClientKey({ kid: '2026-11' })]);
+ * const key = keyset.newest;
+ * console.log(key.kid, key.publicJwk.crv); // '2026-11' 'P-256'
+ * ```
+ */
 export interface ClientKey {
   kid: string;
   alg: 'ES256';

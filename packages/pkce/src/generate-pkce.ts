@@ -9,6 +9,14 @@ export interface Pkce {
   method: 'S256';
 }
 
+/**
+ * Options for {@link generatePkce}.
+ *
+ * @example
+ * ```ts
+ * const pkce = await generatePkce({ byteLength: 96 }); // a 128-character verifier
+ * ```
+ */
 export interface GeneratePkceOptions {
   /** Random octets behind the verifier: 32 (default, 43 chars) to 96 (128 chars). */
   byteLength?: number;

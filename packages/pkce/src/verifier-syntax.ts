@@ -2,6 +2,7 @@ import { PkceError } from './errors.js';
 
 /** RFC 7636 §4.1: 43..128 characters. */
 export const VERIFIER_MIN_LENGTH = 43;
+/** RFC 7636 §4.1: a verifier is at most 128 characters (PKCE-01). */
 export const VERIFIER_MAX_LENGTH = 128;
 const UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
 

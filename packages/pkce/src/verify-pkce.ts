@@ -1,6 +1,15 @@
 import { computeChallenge } from './compute-challenge.js';
 import { PkceError } from './errors.js';
 
+/**
+ * What {@link verifyPkce} compares: the verifier from the token request and the challenge and method
+ * stored at PAR time.
+ *
+ * @example
+ * ```ts
+ * await verifyPkce({ verifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk', challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', method: 'S256' });
+ * ```
+ */
 export interface VerifyPkceInput {
   /** The `code_verifier` the client sent to the token endpoint. */
   verifier: string;

@@ -8,6 +8,14 @@ import { RedisNonceStore } from './redis-nonce-store.js';
 import { RedisSessionStore } from './redis-session-store.js';
 import { RedisStateStore } from './redis-state-store.js';
 
+/**
+ * Options for {@link RedisStores.open}.
+ *
+ * @example
+ * ```ts
+ * const stores = await RedisStores.open({ redis: createRedisClient('redis://127.0.0.1:6379'), prefix: 'myapp:relay:' });
+ * ```
+ */
 export interface RedisStoresOptions {
   /**
    * An ioredis client: `new Redis(url)` or `new Cluster(nodes)`. `createRedisClient` makes one with

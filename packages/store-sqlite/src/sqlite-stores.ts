@@ -10,6 +10,14 @@ import { SqliteNonceStore } from './sqlite-nonce-store.js';
 import { SqliteSessionStore } from './sqlite-session-store.js';
 import { SqliteStateStore } from './sqlite-state-store.js';
 
+/**
+ * Options for {@link SqliteStores.open}.
+ *
+ * @example
+ * ```ts
+ * const stores = await SqliteStores.open({ path: './relay-sessions.db', busyTimeoutMs: 5_000 });
+ * ```
+ */
 export interface SqliteStoresOptions {
   /**
    * The database file. Created (mode 0600: it holds tokens and DPoP keys) if missing. Every process

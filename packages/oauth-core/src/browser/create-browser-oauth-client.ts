@@ -25,6 +25,19 @@ export type BrowserHandleResolution =
   | { doh: string }
   | HandleResolver;
 
+/**
+ * Options for {@link createBrowserOAuthClient}: those of {@link OAuthClientOptions} without the
+ * parts the browser entry provides (IndexedDB stores, the Web Locks lock, non-extractable DPoP keys),
+ * plus how to resolve handles.
+ *
+ * @example
+ * ```ts
+ * const client = await createBrowserOAuthClient({
+ *   metadata,
+ *   handleResolution: { xrpc: 'https://public.api.bsky.app' },
+ * });
+ * ```
+ */
 export interface BrowserOAuthClientOptions
   extends Omit<OAuthClientOptions, 'identity' | 'stores' | 'lock' | 'keyset' | 'dpopKeyStorage'> {
   /** Handle resolution; ignored when `identity` is given. */

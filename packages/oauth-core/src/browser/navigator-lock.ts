@@ -2,6 +2,15 @@ import { OAuthError } from '../errors.js';
 import type { Lock, LockLease, LockOptions } from '../stores/contracts.js';
 import type { BrowserDatabase } from './browser-database.js';
 
+/**
+ * Options for {@link NavigatorLock}.
+ *
+ * @example
+ * ```ts
+ * const database = await BrowserDatabase.open();
+ * const lock = new NavigatorLock({ database });
+ * ```
+ */
 export interface NavigatorLockOptions {
   /** The database whose fence counters the lock bumps (share it with `IndexedDbSessionStore`). */
   database: BrowserDatabase;

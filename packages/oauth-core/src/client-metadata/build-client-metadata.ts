@@ -2,6 +2,20 @@ import type { Keyset } from '../keyset.js';
 import { validateClientMetadata } from './check-client-metadata.js';
 import type { ClientMetadata } from './client-metadata-schema.js';
 
+/**
+ * The fields {@link buildClientMetadata} turns into a validated client metadata document; the
+ * fixed ATProto values (`dpop_bound_access_tokens`, grant and response types, the auth method) are
+ * filled in for you.
+ *
+ * @example
+ * ```ts
+ * const metadata = buildClientMetadata({
+ *   clientId: 'https://app.example.com/oauth-client-metadata.json',
+ *   redirectUris: ['https://app.example.com/callback'],
+ *   scope: 'atproto repo:app.relay.track',
+ * });
+ * ```
+ */
 export interface BuildClientMetadataInput {
   /** The https URL the document is served from (META-CLIENT-01). */
   clientId: string;

@@ -7,12 +7,33 @@ import { isLoopbackClientId, loopbackClientMetadata, loopbackRedirectProblem } f
 /** How the toolkit will use a client, derived from its metadata. */
 export type ClientKind = 'confidential' | 'public-web' | 'native' | 'loopback';
 
+/**
+ * The result of {@link checkClientMetadata}: the parsed document (when it parses), the kind of
+ * client it describes and every violated rule with its requirement ID.
+ *
+ * @example
+ * ```ts
+ * const { kind, violations } = checkClientMetadata(document);
+ * if (violations.length > 0) console.log(formatViolations(violations));
+ * ```
+ */
 export interface ClientMetadataCheck {
+  /** The document, when it parses against the schema. */
   metadata?: ClientMetadata;
+  /** How the toolkit would use the client, when it can tell. */
   kind?: ClientKind;
+  /** Every broken META-CLIENT-*, REDIRECT-* and LOOPBACK-* rule; empty when the document is fine. */
   violations: Violation[];
 }
 
+/**
+ * Options for {@link checkClientMetadata} and {@link validateClientMetadata}.
+ *
+ * @example
+ * ```ts
+ * checkClientMetadata(document, { fetchedFrom: 'https://app.example.com/oauth-client-metadata.json' });
+ * ```
+ */
 export interface CheckClientMetadataOptions {
   /** The URL the document was fetched from; `client_id` must equal it (META-CLIENT-04). */
   fetchedFrom?: string;

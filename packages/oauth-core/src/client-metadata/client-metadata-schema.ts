@@ -22,4 +22,14 @@ export const clientMetadataSchema = z.looseObject({
   policy_uri: z.optional(z.string()),
 });
 
+/**
+ * An OAuth client metadata document (the JSON served at the `client_id` URL), as parsed by
+ * {@link clientMetadataSchema}. Build one with {@link buildClientMetadata} or
+ * {@link loopbackClientMetadata}; check one with {@link checkClientMetadata}.
+ *
+ * @example
+ * ```ts
+ * app.get('/oauth-client-metadata.json', (c) => c.json(client.metadata satisfies ClientMetadata));
+ * ```
+ */
 export type ClientMetadata = z.infer<typeof clientMetadataSchema>;

@@ -5,15 +5,36 @@ import { type ClientKind, checkClientMetadata } from './check-client-metadata.js
 import type { ClientMetadata } from './client-metadata-schema.js';
 import { isLoopbackClientId, loopbackClientMetadata } from './loopback-client.js';
 
+/**
+ * What {@link doctor} found about a deployed client.
+ *
+ * @example
+ * ```ts
+ * const report = await doctor('https://app.example.com/oauth-client-metadata.json');
+ * if (!report.ok) process.exitCode = 1;
+ * ```
+ */
 export interface DoctorReport {
+  /** The client id that was checked. */
   clientId: string;
   /** No MUST-level violation. */
   ok: boolean;
+  /** The kind of client the document describes, when it parses. */
   kind?: ClientKind;
+  /** The fetched document, when it parses. */
   metadata?: ClientMetadata;
+  /** Every problem found, each with its requirement ID and level. */
   violations: Violation[];
 }
 
+/**
+ * Options for {@link doctor}.
+ *
+ * @example
+ * ```ts
+ * const report = await doctor(clientId, { fetch: createNodeSafeFetch({ maxBytes: 64 * 1024 }) });
+ * ```
+ */
 export interface DoctorOptions {
   /** The fetch to use (default: the SSRF-safe fetch, 64 KiB cap, no redirects). */
   fetch?: FetchLike;

@@ -31,6 +31,15 @@ function invalid(message: string): OAuthError {
   return new OAuthError('CLIENT_METADATA_INVALID', message);
 }
 
+/**
+ * Options for {@link buildLoopbackClientId}: the redirect URIs and scope encoded into an
+ * `http://localhost` development client id (LOOPBACK-03).
+ *
+ * @example
+ * ```ts
+ * const clientId = buildLoopbackClientId({ redirectUris: ['http://127.0.0.1:3000/callback'], scope: 'atproto transition:generic' });
+ * ```
+ */
 export interface LoopbackClientOptions {
   /** Loopback redirect URIs (127.0.0.1 or [::1], any port). Default: the two LOOPBACK-03 defaults. */
   redirectUris?: readonly string[];

@@ -31,6 +31,20 @@ import { OAuthSession } from './oauth-session.js';
 import type { ClientAuthMethod, PendingAuthorization, StoredSession } from './records.js';
 import { validateTokenResponse } from './token-response.js';
 
+/**
+ * Everything an {@link OAuthClient} needs: its metadata, the identity resolver, and optionally keys,
+ * stores, a lock, a fetch, hooks and a logger. The in-memory defaults suit one process.
+ *
+ * @example
+ * ```ts
+ * const client = new OAuthClient({
+ *   metadata: buildClientMetadata({ clientId, redirectUris: [`${origin}/callback`], scope: 'atproto transition:generic' }),
+ *   identity: createNodeIdentityResolver(),
+ *   stores, // { state, session, nonces } from @relay/store-sqlite or @relay/store-redis
+ *   lock: stores.createLock(),
+ * });
+ * ```
+ */
 export interface OAuthClientOptions {
   /** The client's metadata document (validated at construction). */
   metadata: ClientMetadata;
@@ -78,6 +92,14 @@ export type SessionDeletedCause =
   | { type: 'key-retired'; kid: string }
   | { type: 'store-error'; error: OAuthError };
 
+/**
+ * Per-login options for {@link OAuthClient.authorize}.
+ *
+ * @example
+ * ```ts
+ * const url = await client.authorize('alice.bsky.social', { scope: 'atproto repo:app.relay.track', state: '/tracks/new' });
+ * ```
+ */
 export interface AuthorizeOptions {
   /** Space-separated scope; default: the metadata's whole `scope`. Must include `atproto`. */
   scope?: string;
@@ -89,7 +111,17 @@ export interface AuthorizeOptions {
   prompt?: string;
 }
 
+/**
+ * What {@link OAuthClient.callback} returns: the new session and the application `state` given to
+ * `authorize`.
+ *
+ * @example
+ * ```ts
+ * const { session, state } = await client.callback(new URL(request.url).searchParams);
+ * ```
+ */
 export interface CallbackResult {
+  /** The signed-in session, already stored. */
   session: OAuthSession;
   /** The `state` given to `authorize`, if any. */
   state?: string;

@@ -12,6 +12,14 @@ import {
 import { bareOriginProblem } from '../util/url-checks.js';
 import { wrapError } from '../util/wrap-error.js';
 
+/**
+ * Options for {@link MetadataResolver}.
+ *
+ * @example
+ * ```ts
+ * const resolver = new MetadataResolver({ fetch: createNodeSafeFetch(), ttlMs: 60_000 });
+ * ```
+ */
 export interface MetadataResolverOptions {
   /** The SSRF-safe fetch every request goes through. */
   fetch: FetchLike;
@@ -19,6 +27,7 @@ export interface MetadataResolverOptions {
   dev?: boolean;
   /** How long validated documents are reused. Default 5 minutes. */
   ttlMs?: number;
+  /** Clock for the cache, in epoch milliseconds. Default `Date.now`. */
   now?: () => number;
 }
 

@@ -26,8 +26,25 @@ export const authorizationServerMetadataSchema = z.looseObject({
   protected_resources: stringList,
 });
 
+/**
+ * An authorization server's RFC 8414 metadata after the ATProto profile checks (AS-META-01..14).
+ *
+ * @example
+ * ```ts
+ * const as = await resolver.getAuthorizationServerMetadata('https://bsky.social');
+ * console.log(as.pushed_authorization_request_endpoint);
+ * ```
+ */
 export type AuthorizationServerMetadata = z.infer<typeof authorizationServerMetadataSchema>;
 
+/**
+ * Options for {@link checkAuthorizationServerMetadata} and {@link validateAuthorizationServerMetadata}.
+ *
+ * @example
+ * ```ts
+ * const violations = checkAuthorizationServerMetadata(json, { expectedIssuer: 'https://bsky.social' });
+ * ```
+ */
 export interface AuthorizationServerCheckOptions extends OriginRules {
   /** The issuer the document was fetched for; `issuer` must equal it exactly (AS-META-02). */
   expectedIssuer: string;

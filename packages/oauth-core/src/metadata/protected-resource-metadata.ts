@@ -9,13 +9,31 @@ export const protectedResourceMetadataSchema = z.looseObject({
   authorization_servers: z.optional(z.array(z.unknown())),
 });
 
+/**
+ * A PDS's RFC 9728 protected-resource metadata after the ATProto profile checks (META-RS-03..05).
+ *
+ * @example
+ * ```ts
+ * const prm = await resolver.getProtectedResourceMetadata('https://pds.example.com');
+ * const [issuer] = prm.authorization_servers; // exactly one
+ * ```
+ */
 export interface ProtectedResourceMetadata {
+  /** The PDS origin; equal to the URL the document was fetched for (META-RS-05). */
   resource: string;
   /** Exactly one entry (META-RS-03). */
   authorization_servers: [string];
   [key: string]: unknown;
 }
 
+/**
+ * Options for {@link checkProtectedResourceMetadata} and {@link validateProtectedResourceMetadata}.
+ *
+ * @example
+ * ```ts
+ * const violations = checkProtectedResourceMetadata(json, { expectedResource: 'https://pds.example.com' });
+ * ```
+ */
 export interface ProtectedResourceCheckOptions extends OriginRules {
   /** The PDS origin the document was fetched for (META-RS-05). */
   expectedResource: string;

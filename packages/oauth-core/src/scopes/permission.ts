@@ -28,11 +28,13 @@ export interface BlobPermission {
   readonly resource: 'blob';
   readonly accept: readonly string[];
 }
+/** Account attributes: `email` or `repo`, `read` (default) or `manage`, which implies `read` (PERM-ACCT-01). */
 export interface AccountPermission {
   readonly resource: 'account';
   readonly attr: AccountAttr;
   readonly action: AccountAction;
 }
+/** Identity control: `handle` or `*` (the whole DID document and handle, PERM-ID-01). */
 export interface IdentityPermission {
   readonly resource: 'identity';
   readonly attr: IdentityAttr;

@@ -12,6 +12,14 @@ export interface UnrecognisedScope {
   readonly reason: string;
 }
 
+/**
+ * Options for {@link ScopeSet.parse}.
+ *
+ * @example
+ * ```ts
+ * const granted = ScopeSet.parse('atproto include:app.relay.authFull', { permissionSets: [authFullLexicon] });
+ * ```
+ */
 export interface ScopeSetOptions {
   /**
    * Resolved permission-set Lexicon documents. An `include:<nsid>` whose document is given here grants
@@ -38,6 +46,15 @@ export interface ScopeExplanation {
   readonly message: string;
 }
 
+/**
+ * Requested versus granted scope, as {@link diffScopes} and `session.scopeDiff` report it.
+ *
+ * @example
+ * ```ts
+ * const { missing } = diffScopes('atproto repo:app.relay.track blob:audio/*', session.scope);
+ * if (missing.length > 0) console.log('not granted:', missing.join(' '));
+ * ```
+ */
 export interface ScopeDiff {
   /** Requested tokens the grant lacks (canonical form; unrecognised tokens as written). */
   readonly missing: readonly string[];
@@ -229,6 +246,7 @@ export class ScopeSet implements Iterable<string> {
     return this.tokens.join(' ');
   }
 
+  /** Iterates the recognised tokens in canonical form (the same as {@link ScopeSet.tokens}). */
   [Symbol.iterator](): Iterator<string> {
     return this.tokens[Symbol.iterator]();
   }

@@ -17,7 +17,9 @@ export type Clock = () => number;
  *   concurrent `take`s of one key, across processes, at most one gets the value.
  */
 export interface StateStore<V = unknown> {
+  /** Stores the pending authorization `value` under `key` (the `state`) for `ttlMs` milliseconds. */
   set(key: string, value: V, ttlMs: number): Promise<void>;
+  /** Removes and returns the entry; `undefined` when absent, expired or already taken. Atomic. */
   take(key: string): Promise<V | undefined>;
 }
 
@@ -31,6 +33,7 @@ export interface StateStore<V = unknown> {
  * - Sessions do not expire inside the store: the client deletes them (sign-out, dead refresh).
  */
 export interface SessionStore<V = unknown> {
+  /** The stored session of `did` with this id, or `undefined`. */
   get(did: string, sessionId: string): Promise<V | undefined>;
   /**
    * With `options.fence` (written by a lock holder), a store that supports fencing refuses the write
@@ -39,17 +42,23 @@ export interface SessionStore<V = unknown> {
    * fencing ignore it.
    */
   set(did: string, sessionId: string, value: V, options?: SessionSetOptions): Promise<void>;
+  /** Deletes the session; deleting an unknown one is a no-op. */
   delete(did: string, sessionId: string): Promise<void>;
+  /** The session ids stored for `did`, in any order. */
   list(did: string): Promise<string[]>;
 }
 
 /** A fencing token handed to a lock holder: strictly increasing per lock key. */
 export interface Fence {
+  /** The lock key the fence belongs to (for sessions: one key per session). */
   lockKey: string;
+  /** Strictly greater than the token of every earlier holder of `lockKey`. */
   token: number;
 }
 
+/** Options for {@link SessionStore.set}. */
 export interface SessionSetOptions {
+  /** The writer's fence; a fencing store refuses the write when a newer holder exists (`STORE_FENCED`). */
   fence?: Fence;
 }
 
@@ -61,6 +70,16 @@ export interface LockLease {
   readonly signal: AbortSignal;
 }
 
+/**
+ * Options for {@link Lock.withLock}.
+ *
+ * @example
+ * ```ts
+ * await lock.withLock(`relay-refresh:${did}:${sessionId}`, { leaseMs: 30_000, waitMs: 35_000 }, async ({ fence, signal }) => {
+ *   // refresh, then write with { fence }
+ * });
+ * ```
+ */
 export interface LockOptions {
   /** How long the holder may keep the lock before others may take it (crash safety). */
   leaseMs: number;
@@ -79,5 +98,6 @@ export interface LockOptions {
  * - A Lock instance belongs to one client instance; it is never module-global.
  */
 export interface Lock {
+  /** Runs `fn` while holding the lock for `key`, then releases it (see the interface for the guarantees). */
   withLock<T>(key: string, options: LockOptions, fn: (lease: LockLease) => Promise<T>): Promise<T>;
 }

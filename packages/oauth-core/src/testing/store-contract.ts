@@ -3,7 +3,9 @@ import type { Lock, LockLease, SessionStore, StateStore } from '../stores/contra
 
 /** The two functions of a test runner the kit needs (vitest, jest, node:test, mocha all fit). */
 export interface ContractTestApi {
+  /** Groups tests (vitest's / jest's `describe`). */
   describe(name: string, fn: () => void): void;
+  /** Declares one test with an optional timeout (vitest's / jest's `it`). */
   it(name: string, fn: () => Promise<void>, timeoutMs?: number): void;
 }
 
@@ -12,7 +14,9 @@ export interface ContractTestApi {
  * (a new prefix, database or file), so tests do not see each other's data.
  */
 export interface StoreContractFactories {
+  /** A new {@link StateStore} over an empty namespace; omit to skip the state-store tests. */
   stateStore?: () => Promise<StateStore<unknown>> | StateStore<unknown>;
+  /** A new {@link SessionStore} over an empty namespace; omit to skip the session-store tests. */
   sessionStore?: () => Promise<SessionStore<unknown>> | SessionStore<unknown>;
   /** Two locks sharing one namespace, as two processes would (a lock is per client instance). */
   lockPair?: () => Promise<[Lock, Lock]> | [Lock, Lock];

@@ -1,6 +1,14 @@
 // Small URL predicates shared by the metadata validators. Each returns a reason string when the
 // URL breaks the rule and undefined when it is fine, so callers can build precise violations.
 
+/**
+ * How strict an origin check is; shared by the metadata checks.
+ *
+ * @example
+ * ```ts
+ * checkProtectedResourceMetadata(json, { expectedResource: 'http://127.0.0.1:2583', allowHttpLoopback: true });
+ * ```
+ */
 export interface OriginRules {
   /** Development only: accept `http:` origins on loopback hosts. */
   allowHttpLoopback?: boolean;
