@@ -1,0 +1,38 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig([
+  {
+    // Node, Bun and Deno load the packages themselves, through their own module resolution (the
+    // point of the lane: each picks its own build of @relay/dpop and friends).
+    entry: { cli: 'lane/cli.ts', lane: 'lane/main.ts' },
+    format: ['esm'],
+    target: 'es2022',
+    platform: 'neutral',
+    external: [/^@relay\//, /^node:/, 'playwright-core', 'miniflare'],
+    splitting: false,
+    clean: true,
+  },
+  {
+    // Workers are always bundled (as wrangler does): the worker conditions pick the web builds.
+    entry: { worker: 'lane/worker.ts' },
+    format: ['esm'],
+    target: 'es2022',
+    platform: 'browser',
+    noExternal: [/.*/],
+    esbuildOptions(options) {
+      options.conditions = ['workerd', 'worker', 'browser'];
+    },
+    splitting: false,
+    clean: false,
+  },
+  {
+    // The Chromium test page.
+    entry: { page: 'lane/page.ts' },
+    format: ['esm'],
+    target: 'es2022',
+    platform: 'browser',
+    noExternal: [/.*/],
+    splitting: false,
+    clean: false,
+  },
+]);
