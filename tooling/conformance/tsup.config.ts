@@ -12,5 +12,5 @@ export default defineConfig({
   treeshake: true,
   // The mock network is private tooling: it ships inside this package instead of as a dependency.
   noExternal: ['@relay/testnet'],
-  external: ['@atproto/oauth-client', '@atproto/jwk-jose', '@atproto-labs/handle-resolver'],
+  external: ['@atproto/oauth-client', '@atproto/jwk-jose', '@atproto-labs/handle-resolver', '@relay/refpds'],
 });

@@ -17,13 +17,44 @@ const USAGE = `relay-conformance — ATProto OAuth conformance suite
   relay-conformance client --driver <url> [--driver <url>…] [--report-only <name>…] [--only <scenario,…>] [--report <dir>]
   relay-conformance server --url <pds-or-issuer> [--login-hint <handle>] [--report <dir>]
   relay-conformance reference [--report <dir>]     runs the bundled drivers (@relay/oauth-core, @atproto/oauth-client)
-                                                   and the server profile against a fresh mock network, side by side
+                                                   and the server profile against a fresh mock network (and the
+                                                   reference PDS when tooling/refpds is installed), side by side
   relay-conformance catalogue                      prints the catalogue with coverage as JSON
 
 Exit code 1 when an implementation that is not report-only fails a MUST; 2 on usage errors.`;
 
 /* The CLI is the one place that writes to the terminal. */
 const out = (s: string) => process.stdout.write(`${s}\n`);
+
+/**
+ * The real reference PDS (tooling/refpds, a private workspace package), when it is installed:
+ * report-only server profile with its provider's own sign-in API. Absent elsewhere.
+ */
+async function refPdsLane(): Promise<ProfileResult | undefined> {
+  let mod: typeof import('@relay/refpds');
+  try {
+    mod = await import('@relay/refpds');
+  } catch {
+    return undefined;
+  }
+  const missing = mod.refPdsMissing();
+  if (missing) {
+    out(`  reference PDS lane skipped: ${missing}`);
+    return undefined;
+  }
+  const pds = await mod.startRefPds({ accounts: ['alice.test:alice-pass-123'] });
+  try {
+    return await runServerProfile({
+      url: pds.pdsUrl,
+      name: '@atproto/pds (reference)',
+      loginHint: 'alice.test',
+      login: async (url) =>
+        (await mod.loginWithProviderApi(url, { username: 'alice.test', password: 'alice-pass-123' })).params.toString(),
+    });
+  } finally {
+    await pds.stop();
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -93,6 +124,11 @@ async function main(argv: string[]): Promise<number> {
       reportOnly.push(server.implementation);
     } finally {
       await net.stop();
+    }
+    const refpds = await refPdsLane();
+    if (refpds) {
+      results.push(refpds);
+      reportOnly.push(refpds.implementation);
     }
   } else {
     out(USAGE);
