@@ -203,7 +203,11 @@ export function createDemoApp(options: DemoAppOptions): Hono<Env> {
       const human = describeAuthError(err, handle);
       log.warn?.('authorize failed', { handle, code: (err as { code?: string }).code, error: (err as Error).message });
       return c.html(
-        landingPage({ title: 'Sign in', session: web.session, message: { kind: 'error', text: human.text } }, handle),
+        landingPage(
+          { title: 'Sign in', session: web.session, message: { kind: 'error', text: human.text } },
+          handle,
+          true,
+        ),
         human.status,
       );
     }

@@ -65,8 +65,9 @@ function layout(chrome: PageChrome, body: Html): Html {
 </html>`;
 }
 
-export function landingPage(chrome: PageChrome, handle = ''): Html {
-  const invalid = chrome.message?.kind === 'error';
+/** The landing page; `handleInvalid` marks the field (and points it at the message) after a bad handle. */
+export function landingPage(chrome: PageChrome, handle = '', handleInvalid = false): Html {
+  const invalid = handleInvalid && chrome.message?.kind === 'error';
   return layout(
     chrome,
     html`<h1>Publish your music from your own account</h1>
