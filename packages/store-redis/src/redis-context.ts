@@ -20,23 +20,32 @@ export function lua(source: string): LuaScript {
 // Reply errors that mean "the server cannot serve right now", not "the command is wrong".
 const TRANSIENT = /^(CLUSTERDOWN|TRYAGAIN|LOADING|MASTERDOWN|READONLY|BUSY)\b/;
 
+interface InFlight {
+  deadline: number;
+  action: string;
+  reject: (err: unknown) => void;
+}
+
 /**
  * Keys are `<prefix><kind>:{<id>}`. The braces are a Cluster hash tag: every key one operation
  * touches carries the same tag, so it lives in one slot. Braces and `%` inside ids are
  * percent-escaped, so an id can neither end the tag early nor collide with another id.
  */
 export function escapeKeyPart(id: string): string {
-  return id.replace(/[%{}]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return /[%{}]/.test(id) ? id.replace(/[%{}]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : id;
 }
 
 /**
  * What every store of one `RedisStores` shares, and the single place where client failures become
  * `RedisStoreError`s. Calls fail fast while the connection is down (no offline queueing by us),
- * and every call is bounded by `commandTimeoutMs`.
+ * and every call is bounded by `commandTimeoutMs` (checked every quarter of it, at most 250 ms).
  * @internal
  */
 export class RedisContext {
   readonly #client: Redis;
+  /** Calls waiting for a reply, checked by the watchdog against their deadline. */
+  readonly #inFlight = new Set<InFlight>();
+  #watchdog: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     readonly client: RedisClient,
@@ -59,32 +68,48 @@ export class RedisContext {
     return this.#send(action, fn);
   }
 
-  // A plain promise with one timer rather than Promise.race and async frames: this runs on every call.
+  // One watchdog interval per context instead of a timer per call: a setTimeout/clearTimeout pair
+  // costs more than the rest of this wrapper together, and this runs on every call.
   #send<T>(action: string, fn: (client: Redis) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(
-            new RedisStoreError(
-              'STORE_UNAVAILABLE',
-              `Cannot ${action}: Redis did not answer within ${this.commandTimeoutMs} ms.`,
-            ),
-          ),
-        this.commandTimeoutMs,
-      );
+      const entry: InFlight = { deadline: Date.now() + this.commandTimeoutMs, action, reject };
+      this.#inFlight.add(entry);
+      if (!this.#watchdog) this.#startWatchdog();
       const fail = (err: unknown) => {
-        clearTimeout(timer);
+        this.#inFlight.delete(entry);
         reject(this.translate(err, action));
       };
       try {
         fn(this.#client).then((value) => {
-          clearTimeout(timer);
+          this.#inFlight.delete(entry);
           resolve(value);
         }, fail);
       } catch (err) {
         fail(err);
       }
     });
+  }
+
+  #startWatchdog(): void {
+    const every = Math.max(5, Math.min(250, this.commandTimeoutMs / 4));
+    this.#watchdog = setInterval(() => {
+      const now = Date.now();
+      for (const entry of this.#inFlight) {
+        if (entry.deadline > now) continue;
+        this.#inFlight.delete(entry);
+        entry.reject(
+          new RedisStoreError(
+            'STORE_UNAVAILABLE',
+            `Cannot ${entry.action}: Redis did not answer within ${this.commandTimeoutMs} ms.`,
+          ),
+        );
+      }
+      if (this.#inFlight.size === 0) {
+        clearInterval(this.#watchdog);
+        this.#watchdog = undefined;
+      }
+    }, every);
+    this.#watchdog.unref();
   }
 
   /** EVALSHA, or EVAL when this node has not seen the script yet (after a restart, a failover). */

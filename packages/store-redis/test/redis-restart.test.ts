@@ -102,3 +102,26 @@ describe('Redis stopped mid-run and started again', () => {
     redis.disconnect();
   }, 60_000);
 });
+
+describe('Redis that stops answering (SIGSTOP) without closing the connection', () => {
+  it('calls fail with STORE_UNAVAILABLE after commandTimeoutMs, and work again once it answers', async () => {
+    const redis = createRedisClient(server.url);
+    const stores = await Stores.open({ redis, prefix: 'paused:', commandTimeoutMs: 300 });
+    await stores.nonces.set('https://as.example', 'before');
+    server.pause();
+    try {
+      const err = await stores.nonces.get('https://as.example').catch((e: unknown) => e);
+      expect((err as { code?: string }).code).toBe('STORE_UNAVAILABLE');
+      expect((err as Error).message).toMatch(/did not answer within 300 ms/);
+    } finally {
+      server.resume();
+    }
+    let value: string | undefined;
+    for (let i = 0; i < 100 && value === undefined; i++) {
+      value = await stores.nonces.get('https://as.example').catch(() => undefined);
+      if (value === undefined) await sleep(50);
+    }
+    expect(value).toBe('before');
+    redis.disconnect();
+  }, 30_000);
+});

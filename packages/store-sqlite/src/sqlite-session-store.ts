@@ -59,7 +59,9 @@ export class SqliteSessionStore<V = StoredSession> implements SessionStore<V> {
   async set(did: string, sessionId: string, value: V, options?: SessionSetOptions): Promise<void> {
     requireString(did, 'did');
     requireString(sessionId, 'sessionId');
-    const stored = await this.#ctx.encode(value, aad(did, sessionId), 'session');
+    const encoded = this.#ctx.encode(value, aad(did, sessionId), 'session');
+    // Unsealed records are encoded synchronously: skip the extra microtask of awaiting a string.
+    const stored = typeof encoded === 'string' ? encoded : await encoded;
     const row: [string, string, string, number] = [did, sessionId, stored, this.#ctx.now()];
     const fence = options?.fence;
     if (!fence) {

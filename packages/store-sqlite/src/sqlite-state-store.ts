@@ -27,7 +27,9 @@ export class SqliteStateStore<V = PendingAuthorization> implements StateStore<V>
   async set(key: string, value: V, ttlMs: number): Promise<void> {
     requireString(key, 'state key');
     requireDuration(ttlMs, 'ttlMs');
-    const stored = await this.#ctx.encode(value, aad(key), 'state value');
+    const encoded = this.#ctx.encode(value, aad(key), 'state value');
+    // Unsealed records are encoded synchronously: skip the extra microtask of awaiting a string.
+    const stored = typeof encoded === 'string' ? encoded : await encoded;
     const expiresAt = this.#ctx.now() + ttlMs;
     this.#ctx.run('store a state', () => this.#upsert.run(key, stored, expiresAt));
   }

@@ -64,6 +64,15 @@ export class OwnRedisServer {
     await waitForPing(this.port);
   }
 
+  /** SIGSTOP / SIGCONT: the server keeps its connections open but answers nothing while paused. */
+  pause(): void {
+    this.#process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.#process?.kill('SIGCONT');
+  }
+
   /** SIGKILL: a crash, not a clean shutdown. */
   async kill(): Promise<void> {
     const p = this.#process;
