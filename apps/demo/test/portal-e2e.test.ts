@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH } from '@relay/refpds';
@@ -84,6 +84,8 @@ describe.skipIf(noChromium !== '')(
   `the artist portal in Chromium on ${kind === 'refpds' ? 'the real reference PDS' : 'testnet'} (${why})${noChromium ? ` (skipped: ${noChromium})` : ''}`,
   () => {
     beforeAll(async () => {
+      // One run's screenshots only.
+      await rm(ARTIFACTS, { recursive: true, force: true });
       await mkdir(ARTIFACTS, { recursive: true });
       portal = await timed('network + portal start', () => startPortal(kind, { MAX_UPLOAD_BYTES: String(MAX_UPLOAD) }));
       browser = await timed('browser launch', () =>
