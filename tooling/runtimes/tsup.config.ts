@@ -13,6 +13,21 @@ export default defineConfig([
     clean: true,
   },
   {
+    // The same script bundled for the web (as a bundler targeting browsers or Workers makes it):
+    // the WebCrypto build of @relay/dpop, run on Node, Bun and Deno to prove that build there too.
+    entry: { 'cli-web': 'lane/cli.ts' },
+    format: ['esm'],
+    target: 'es2022',
+    platform: 'neutral',
+    noExternal: [/.*/],
+    esbuildOptions(options) {
+      options.conditions = ['worker', 'browser'];
+      options.mainFields = ['module', 'main'];
+    },
+    splitting: false,
+    clean: false,
+  },
+  {
     // Workers are always bundled (as wrangler does): the worker conditions pick the web builds.
     entry: { worker: 'lane/worker.ts' },
     format: ['esm'],

@@ -3,7 +3,7 @@
 import { Testnet } from '@relay/testnet';
 import { missingEngines } from '../src/engines.js';
 import { laneConfig, networkProblems } from '../src/lane-network.js';
-import { RUNTIMES, runRuntime } from '../src/run-runtime.js';
+import { LANES, runLane } from '../src/run-runtime.js';
 
 const missing = missingEngines();
 if (missing.length > 0) {
@@ -14,10 +14,11 @@ const net = await Testnet.start();
 const rows: string[][] = [];
 let failed = 0;
 try {
-  for (const runtime of RUNTIMES) {
+  for (const lane of LANES) {
+    const runtime = lane.name;
     const from = net.log.length;
     const config = await laneConfig(net, runtime);
-    const run = await runRuntime(runtime, config);
+    const run = await runLane(lane, config);
     const problems = run.failure ? [run.failure] : [];
     if (run.report && !run.report.ok) {
       const bad = run.report.steps.find((s) => !s.ok);
@@ -27,6 +28,7 @@ try {
     if (problems.length > 0) failed++;
     rows.push([
       runtime,
+      lane.code,
       problems.length === 0 ? 'pass' : 'FAIL',
       run.report?.engine ?? '?',
       run.report?.dpopBuild ?? '?',
@@ -37,10 +39,10 @@ try {
 } finally {
   await net.stop();
 }
-const header = ['runtime', 'result', 'engine', '@relay/dpop build', 'time', 'steps / problems'];
+const header = ['lane', 'code', 'result', 'engine', '@relay/dpop build', 'time', 'steps / problems'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
 for (const row of [header, widths.map((w) => '-'.repeat(w)), ...rows]) {
   console.log(`| ${row.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`);
 }
-console.log(`runtimes: ${RUNTIMES.length - failed} passed, ${failed} failed`);
+console.log(`runtimes: ${LANES.length - failed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -6,11 +6,31 @@ import { ENGINE_PATHS, ENGINES_DIR, PACKAGE_DIR } from './engines.js';
 import type { SmokeConfig, SmokeReport } from './smoke-flow.js';
 
 export type RuntimeName = 'node' | 'bun' | 'deno' | 'workerd';
-export const RUNTIMES: readonly RuntimeName[] = ['node', 'bun', 'deno', 'workerd'];
 
-/** The outcome of one runtime's run: its own report, or why there is none. */
-export interface RuntimeRun {
+/**
+ * One lane: a runtime and how it gets the code. `packages`: the runtime resolves the published
+ * entry points itself (its export conditions pick the builds); `web-bundle`: one esbuild bundle made
+ * with the browser/worker conditions (the WebCrypto builds), as a web bundler or wrangler makes it.
+ */
+export interface Lane {
+  name: string;
   runtime: RuntimeName;
+  code: 'packages' | 'web-bundle';
+}
+
+export const LANES: readonly Lane[] = [
+  { name: 'node', runtime: 'node', code: 'packages' },
+  { name: 'bun', runtime: 'bun', code: 'packages' },
+  { name: 'deno', runtime: 'deno', code: 'packages' },
+  { name: 'workerd', runtime: 'workerd', code: 'web-bundle' },
+  { name: 'node-web', runtime: 'node', code: 'web-bundle' },
+  { name: 'bun-web', runtime: 'bun', code: 'web-bundle' },
+  { name: 'deno-web', runtime: 'deno', code: 'web-bundle' },
+];
+
+/** The outcome of one lane's run: the runtime's own report, or why there is none. */
+export interface RuntimeRun {
+  lane: string;
   report?: SmokeReport;
   ms: number;
   /** Set when the runtime did not produce a report (crash, timeout, unparsable output). */
@@ -19,29 +39,34 @@ export interface RuntimeRun {
 }
 
 const CLI = join(PACKAGE_DIR, 'dist', 'cli.js');
+const CLI_WEB = join(PACKAGE_DIR, 'dist', 'cli-web.js');
 const WORKER = join(PACKAGE_DIR, 'dist', 'worker.js');
 /** No older than the workerd the lane installs (its version is its release date). */
 const COMPATIBILITY_DATE = '2026-04-01';
 
-function command(runtime: Exclude<RuntimeName, 'workerd'>, config: SmokeConfig): [string, string[]] {
+function command(lane: Lane, config: SmokeConfig): [string, string[]] {
   const arg = JSON.stringify(config);
-  switch (runtime) {
+  const script = lane.code === 'packages' ? CLI : CLI_WEB;
+  switch (lane.runtime) {
     case 'node':
-      return [process.execPath, [CLI, arg]];
+      return [process.execPath, [script, arg]];
     case 'bun':
-      return [ENGINE_PATHS.bun, ['run', CLI, arg]];
+      return [ENGINE_PATHS.bun, ['run', script, arg]];
     case 'deno':
       // Network to loopback only; reads for node_modules; no lockfile, no prompts.
       return [
         ENGINE_PATHS.deno,
-        ['run', '--allow-net=127.0.0.1', '--allow-read', '--allow-env', '--no-lock', '--no-prompt', CLI, arg],
+        ['run', '--allow-net=127.0.0.1', '--allow-read', '--allow-env', '--no-lock', '--no-prompt', script, arg],
       ];
+    default:
+      throw new Error(`${lane.runtime} does not run as a child process`);
   }
 }
 
 /** Runs the smoke script in a child process of the runtime (cwd: this package, for its node_modules). */
-function runChild(runtime: Exclude<RuntimeName, 'workerd'>, config: SmokeConfig, timeoutMs: number) {
-  const [bin, args] = command(runtime, config);
+function runChild(lane: Lane, config: SmokeConfig, timeoutMs: number) {
+  const [bin, args] = command(lane, config);
+  const runtime = lane.name;
   return new Promise<RuntimeRun>((resolve) => {
     const started = Date.now();
     const child = spawn(bin, args, {
@@ -64,9 +89,9 @@ function runChild(runtime: Exclude<RuntimeName, 'workerd'>, config: SmokeConfig,
       const line = stdout.trim().split('\n').pop() ?? '';
       try {
         const report = JSON.parse(line) as SmokeReport;
-        resolve({ runtime, report, ms, stderr, ...(failure ? { failure } : {}) });
+        resolve({ lane: runtime, report, ms, stderr, ...(failure ? { failure } : {}) });
       } catch {
-        resolve({ runtime, ms, stderr, failure: failure ?? `no report on stdout: ${stdout.slice(0, 500)}` });
+        resolve({ lane: runtime, ms, stderr, failure: failure ?? `no report on stdout: ${stdout.slice(0, 500)}` });
       }
     };
     child.on('error', (err) => done(`could not start ${bin}: ${err.message}`));
@@ -98,19 +123,19 @@ async function runWorkerd(config: SmokeConfig, timeoutMs: number): Promise<Runti
     });
     const text = await (await Promise.race([response, timeout])).text();
     try {
-      return { runtime: 'workerd', report: JSON.parse(text) as SmokeReport, ms: Date.now() - started, stderr: '' };
+      return { lane: 'workerd', report: JSON.parse(text) as SmokeReport, ms: Date.now() - started, stderr: '' };
     } catch {
-      return { runtime: 'workerd', ms: Date.now() - started, stderr: '', failure: `no report: ${text.slice(0, 500)}` };
+      return { lane: 'workerd', ms: Date.now() - started, stderr: '', failure: `no report: ${text.slice(0, 500)}` };
     }
   } catch (err) {
-    return { runtime: 'workerd', ms: Date.now() - started, stderr: '', failure: (err as Error).message };
+    return { lane: 'workerd', ms: Date.now() - started, stderr: '', failure: (err as Error).message };
   } finally {
     clearTimeout(timer);
     await mf.dispose();
   }
 }
 
-/** Runs the lane's script on one runtime against the testnet described by `config`. */
-export function runRuntime(runtime: RuntimeName, config: SmokeConfig, timeoutMs = 60_000): Promise<RuntimeRun> {
-  return runtime === 'workerd' ? runWorkerd(config, timeoutMs) : runChild(runtime, config, timeoutMs);
+/** Runs the lane's script on one lane against the testnet described by `config`. */
+export function runLane(lane: Lane, config: SmokeConfig, timeoutMs = 60_000): Promise<RuntimeRun> {
+  return lane.runtime === 'workerd' ? runWorkerd(config, timeoutMs) : runChild(lane, config, timeoutMs);
 }
