@@ -6,10 +6,11 @@ export default defineConfig([
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
-    clean: true,
+    clean: false,
     target: 'es2022',
     platform: 'neutral',
-    splitting: false,
+    // Shared chunks: one OAuthError class across index, testing and browser (instanceof works).
+    splitting: true,
     treeshake: true,
   },
   {

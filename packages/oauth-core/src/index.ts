@@ -74,7 +74,16 @@ export {
   type UnrecognisedScope,
 } from './scopes/scope-set.js';
 export { scopesEquivalent } from './scopes/scopes-equivalent.js';
-export type { Clock, Lock, LockOptions, SessionStore, StateStore } from './stores/contracts.js';
+export type {
+  Clock,
+  Fence,
+  Lock,
+  LockLease,
+  LockOptions,
+  SessionSetOptions,
+  SessionStore,
+  StateStore,
+} from './stores/contracts.js';
 export { MemoryLock } from './stores/memory-lock.js';
 export { MemorySessionStore } from './stores/memory-session-store.js';
 export { MemoryStateStore } from './stores/memory-state-store.js';

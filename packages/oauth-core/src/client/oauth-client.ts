@@ -608,9 +608,16 @@ export class OAuthClient {
     try {
       // REFRESH-03: the new refresh token replaces the old one in one write. The fence lets a
       // fencing store refuse it if our lease expired meanwhile (a newer holder already wrote).
-      await this.sessionStore.set(next.did, next.sessionId, next, { fence: lease.fence });
+      // One retry: the old refresh token is already spent, so this write is worth a second try.
+      await this.sessionStore
+        .set(next.did, next.sessionId, next, { fence: lease.fence })
+        .catch(async (err: unknown) => {
+          if ((err as { code?: string })?.code === 'STORE_FENCED') throw err;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          await this.sessionStore.set(next.did, next.sessionId, next, { fence: lease.fence });
+        });
     } catch (err) {
-      if (err instanceof OAuthError && err.code === 'STORE_FENCED') {
+      if ((err as { code?: string })?.code === 'STORE_FENCED') {
         const latest = await this.sessionStore.get(next.did, next.sessionId);
         if (latest) return latest;
       }
