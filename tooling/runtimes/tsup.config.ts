@@ -10,7 +10,7 @@ export default defineConfig([
     platform: 'neutral',
     external: [/^@relay\//, /^node:/, 'playwright-core', 'miniflare'],
     splitting: false,
-    clean: true,
+    clean: false, // the configs write dist/ at once; the build script empties it first
   },
   {
     // The same script bundled for the web (as a bundler targeting browsers or Workers makes it):

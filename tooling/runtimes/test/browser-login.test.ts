@@ -50,7 +50,7 @@ async function resultOf(path: string, timeoutMs = 60_000): Promise<Record<string
 }
 
 describe('browser entry in Chromium (Debian), against the testnet on loopback', () => {
-  it('a complete login (PAR, consent redirect, callback), an authenticated request, a refresh, and a restore after reload', async () => {
+  it('ID-HANDLE-09, DPOP-03: a complete login (XRPC handle resolution, PAR, consent redirect, callback), an authenticated request, a refresh, and a restore after reload with a non-extractable key', async () => {
     const from = net.log.length;
     const result = await resultOf('/');
     expect(result.error, JSON.stringify(result.error)).toBeUndefined();
@@ -72,7 +72,7 @@ describe('browser entry in Chromium (Debian), against the testnet on loopback', 
     );
   });
 
-  it('IndexedDbStateStore, IndexedDbSessionStore and NavigatorLock pass the store contract kit in Chromium', async () => {
+  it('CLIENT-STATE-02, REFRESH-03: IndexedDbStateStore, IndexedDbSessionStore and NavigatorLock pass the store contract kit in Chromium', async () => {
     const result = await resultOf('/contract', 80_000);
     const results = result.results as { name: string; ok: boolean; error?: string }[];
     expect(results.filter((r) => !r.ok)).toEqual([]);
