@@ -38,6 +38,12 @@ export const BODY_GUARD: unique symbol = Symbol.for('@relay/identity.bodyGuard')
 
 export interface BodyGuard {
   maxBytes: number;
+  /**
+   * Dev host mapping: the host the caller asked for (`alice.test`), sent as the `Host` header by a
+   * transport that can (Node), so a server that routes by name (the reference PDS serves
+   * `/.well-known/atproto-did` per Host) answers for that name.
+   */
+  host?: string;
   /** Called once when the body ended, failed or was cancelled. */
   onEnd(): void;
 }
@@ -135,11 +141,12 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
       let url = requestUrl;
       for (let hop = 0; ; hop++) {
         // Steps 1–2 for this hop.
-        const target = checkUrl(applyHostMap(url, hostMap), policy);
+        const mapped = applyHostMap(url, hostMap);
+        const target = checkUrl(mapped, policy);
         if (controller.signal.aborted) throw controller.signal.reason;
         let response: Response;
         try {
-          const guard: BodyGuard = { maxBytes, onEnd: done };
+          const guard: BodyGuard = { maxBytes, onEnd: done, ...(mapped !== url ? { host: url.host } : {}) };
           response = await transport(target.href, {
             method,
             headers,

@@ -71,7 +71,8 @@ export function checkUrl(input: string | URL, policy: AddressPolicy): URL {
  * Dev/test host mapping: a request to a mapped host name goes to the mapped origin instead (path
  * and query kept). The rewritten URL then passes every check, so mapping to loopback still needs
  * `allowLoopback`. This is how tests reach `https://alice.test/.well-known/atproto-did` on
- * `http://127.0.0.1:<port>`.
+ * `http://127.0.0.1:<port>`. The Node transport still sends `Host: alice.test`, so a server that
+ * routes by name (the reference PDS) answers for the mapped name.
  */
 export function applyHostMap(url: URL, hostMap: ReadonlyMap<string, URL> | undefined): URL {
   const target = hostMap?.get(url.hostname.toLowerCase());

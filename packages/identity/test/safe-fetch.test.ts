@@ -165,6 +165,14 @@ describe('safe fetch: host mapping (dev/test)', () => {
     expect(res.status).toBe(200);
     expect(srv.requests.at(-1)?.url).toBe('/ok?x=1');
   });
+  it('the Node transport keeps the requested name in the Host header (servers that route by name)', async () => {
+    const f = createNodeSafeFetch({ allowHttp: true, allowLoopback: true, hostMap: { 'alice.test': srv.origin } });
+    await (await f('https://alice.test/ok')).arrayBuffer();
+    expect(srv.requests.at(-1)?.headers.host).toBe('alice.test');
+    const unmapped = createNodeSafeFetch({ allowHttp: true, allowLoopback: true });
+    await (await unmapped(`${srv.origin}/ok`)).arrayBuffer();
+    expect(srv.requests.at(-1)?.headers.host).toBe(new URL(srv.origin).host);
+  });
   it('a mapping to loopback still needs allowLoopback', async () => {
     const before = srv.connections;
     const f = createNodeSafeFetch({ allowHttp: true, hostMap: { 'alice.test': srv.origin } });

@@ -164,6 +164,10 @@ describe('ends of sessions', () => {
     expect(net.grants.accessTokens.has(stored.tokens.accessToken)).toBe(false);
     const grant = net.grants.byRefreshToken(stored.tokens.refreshToken as string);
     expect(grant?.revoked).toBe(true);
+    // the signed-out object refuses further use without sending the revoked token
+    const before = net.log.length;
+    await expect(getSession(session)).rejects.toMatchObject({ code: 'SESSION_NOT_FOUND' });
+    expect(net.log.length).toBe(before);
   });
 
   it('sign-out with the server down → local session gone, REVOCATION_FAILED reported', async () => {

@@ -88,6 +88,8 @@ export function createNodeTransport(options: NodeTransportOptions = {}): FetchLi
     headers['accept-encoding'] ??= 'gzip, deflate, br';
     if (body) headers['content-length'] = String(body.byteLength);
     const guard = (init as { [BODY_GUARD]?: BodyGuard } | undefined)?.[BODY_GUARD];
+    // Dev host mapping: keep the name the caller asked for (see BodyGuard.host).
+    if (guard?.host) headers.host = guard.host;
 
     return new Promise<Response>((resolve, reject) => {
       const req = mod.request(
@@ -100,6 +102,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): FetchLi
           headers,
           agent: agents[url.protocol as 'http:' | 'https:'],
           lookup: lookup as never,
+          ...(guard?.host && url.protocol === 'https:' ? { servername: guard.host.replace(/:\d+$/, '') } : {}),
           signal: init?.signal ?? undefined,
         },
         (res) => {

@@ -37,6 +37,8 @@ export class OAuthSession {
   #stored: StoredSession;
   readonly #fetch: FetchLike;
   readonly #jitter = Math.random();
+  /** Set by signOut: this object never sends the (revoked) token again. */
+  #signedOut = false;
 
   constructor(client: OAuthClient, stored: StoredSession, key: DpopKey) {
     this.#client = client;
@@ -93,6 +95,7 @@ export class OAuthSession {
    * Relative URLs resolve against the PDS. Usable as the fetch handler of `@atproto/api`'s Agent.
    */
   async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    if (this.#signedOut) throw new OAuthError('SESSION_NOT_FOUND', 'This session was signed out; sign in again.');
     const url = this.#url(input);
     const request = typeof input === 'object' && !(input instanceof URL) ? input : undefined;
     if (this.#isExpired()) await this.#refresh();
@@ -125,6 +128,7 @@ export class OAuthSession {
    * could not be reached.
    */
   signOut(): Promise<void> {
+    this.#signedOut = true;
     return this.#client.revoke(this.#stored.did, this.#stored.sessionId);
   }
 
