@@ -60,7 +60,6 @@ export const SERVER_CHECKS = [
       'REDIRECT-01',
       'LOOPBACK-01',
       'LOOPBACK-05',
-      'DPOP-SRV-07',
     ],
   },
   {
@@ -320,12 +319,6 @@ export async function runServerProfile(options: ServerProfileOptions): Promise<P
       get.status === 405 || (get.status >= 400 && get.status < 500 && !!get.json?.error),
       `GET on PAR: ${get.status}`,
     );
-    const noDpop = await exchange(parEndpoint(), {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(parForm((await generatePkce()).challenge)).toString(),
-    });
-    check('DPOP-SRV-07', noDpop.status >= 400, 'PAR without DPoP accepted');
   });
 
   let good:
