@@ -27,7 +27,10 @@ function markdownFiles() {
     if (!existsSync(dir)) return;
     for (const name of readdirSync(dir)) {
       const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
+      // docs/api is typedoc's output (it copies READMEs in); only sources are checked.
+      if (statSync(p).isDirectory()) {
+        if (p !== join(root, 'docs', 'api')) walk(p);
+      }
       else if (name.endsWith('.md')) files.push(p);
     }
   };

@@ -26,7 +26,11 @@ export {
   type LoopbackClientOptions,
   loopbackClientMetadata,
 } from './client-metadata/loopback-client.js';
-export { MetadataResolver, type MetadataResolverOptions } from './discovery/metadata-resolver.js';
+export {
+  MetadataResolver,
+  type MetadataResolverOptions,
+  type ResolveOptions as MetadataResolveOptions,
+} from './discovery/metadata-resolver.js';
 export { OAuthError, type OAuthErrorCode } from './errors.js';
 export { type ClientKey, generateClientKey, Keyset, type PrivateClientJwk, type PublicClientJwk } from './keyset.js';
 export { type Logger, silentLogger } from './logger.js';

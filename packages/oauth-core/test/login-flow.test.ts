@@ -237,6 +237,17 @@ describe('each broken step fails with its own typed error and stores no session'
     expect(net.requests('par')).toHaveLength(0);
   });
 
+  it('META-RS-06: an AS whose protected_resources omits the PDS is METADATA_INVALID; one listing it is fine', async () => {
+    net.faults.asMetadata = (m) => {
+      m.protected_resources = ['https://some-other-pds.example.com'];
+    };
+    await expectFailure(() => clientFor(net, webClientMetadata()).authorize('alice.test'), 'METADATA_INVALID');
+    net.faults.asMetadata = (m) => {
+      m.protected_resources = [net.pds.url];
+    };
+    await expect(clientFor(net, webClientMetadata()).authorize('alice.test')).resolves.toBeInstanceOf(URL);
+  });
+
   it.each(['as-metadata', 'prm'] as const)('HTML where JSON is due (%s) is METADATA_INVALID', async (endpoint) => {
     net.faults.htmlInsteadOfJson.add(endpoint);
     await expectFailure(() => clientFor(net, webClientMetadata()).authorize('alice.test'), 'METADATA_INVALID');

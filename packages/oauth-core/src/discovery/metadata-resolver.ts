@@ -31,6 +31,7 @@ export interface MetadataResolverOptions {
   now?: () => number;
 }
 
+/** Per-call options of the metadata resolver (exported as `MetadataResolveOptions`). */
 export interface ResolveOptions {
   /** Fetch fresh (auth-critical checks such as TOKEN-SUB-03). */
   noCache?: boolean;
@@ -76,7 +77,17 @@ export class MetadataResolver {
   ): Promise<{ issuer: string; metadata: AuthorizationServerMetadata }> {
     const prm = await this.getProtectedResourceMetadata(pds, options);
     const issuer = prm.authorization_servers[0];
-    return { issuer, metadata: await this.getAuthorizationServerMetadata(issuer, options) };
+    const metadata = await this.getAuthorizationServerMetadata(issuer, options);
+    // META-RS-06: an AS that lists the resources it serves must list this PDS.
+    const served = metadata.protected_resources;
+    if (Array.isArray(served) && !served.includes(prm.resource)) {
+      throw new OAuthError(
+        'METADATA_INVALID',
+        `The authorization server ${issuer} does not list ${prm.resource} among its protected_resources (META-RS-06).`,
+        { details: [{ id: 'META-RS-06', level: 'SHOULD', path: 'protected_resources' }] },
+      );
+    }
+    return { issuer, metadata };
   }
 
   /**
