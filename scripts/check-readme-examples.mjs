@@ -30,8 +30,7 @@ function markdownFiles() {
       // docs/api is typedoc's output (it copies READMEs in); only sources are checked.
       if (statSync(p).isDirectory()) {
         if (p !== join(root, 'docs', 'api')) walk(p);
-      }
-      else if (name.endsWith('.md')) files.push(p);
+      } else if (name.endsWith('.md')) files.push(p);
     }
   };
   walk(join(root, 'docs'));

@@ -41,7 +41,10 @@ function out(text: string): void {
 
 async function keygen(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { kid: { type: 'string' }, help: { type: 'boolean' } } });
-  if (values.help) return (out(HELP.keygen as string), 0);
+  if (values.help) {
+    out(HELP.keygen as string);
+    return 0;
+  }
   const privateJwk = await generateClientKey(values.kid ? { kid: values.kid } : {});
   const keyset = await Keyset.from([privateJwk]);
   out(JSON.stringify({ privateJwk, publicJwks: keyset.publicJwks, multibase: p256Multibase(privateJwk) }, null, 2));
