@@ -152,6 +152,12 @@ describe('typed errors', () => {
     expect(await codeOf(() => s.state.set(42 as never, {}, 1_000))).toBe('INVALID_INPUT');
     expect(await codeOf(() => s.state.set('k', {}, 0))).toBe('INVALID_INPUT');
     expect(await codeOf(() => s.session.set(did, 's', undefined as never))).toBe('INVALID_INPUT');
+    // a CryptoKey (dpopKeyStorage: 'crypto-key') would be stored as {} by JSON: refused instead
+    const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+    expect(await codeOf(() => s.session.set(did, 'ck', { dpopKey: { privateKey: pair.privateKey } }))).toBe(
+      'INVALID_INPUT',
+    );
+    expect(await s.session.get(did, 'ck')).toBeUndefined();
     expect(await codeOf(() => s.createLock().withLock('k', { leaseMs: Number.NaN, waitMs: 1 }, async () => 1))).toBe(
       'INVALID_INPUT',
     );

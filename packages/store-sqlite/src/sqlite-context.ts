@@ -72,9 +72,11 @@ export class SqliteContext {
   encode(value: unknown, aad: string, what: string): string | Promise<string> {
     let json: string | undefined;
     try {
-      json = JSON.stringify(value);
+      json = JSON.stringify(value, refuseCryptoKeys);
     } catch (err) {
-      throw new SqliteStoreError('INVALID_INPUT', `The ${what} is not JSON-serialisable.`, { cause: err });
+      throw new SqliteStoreError('INVALID_INPUT', `The ${what} is not JSON-serialisable: ${(err as Error).message}.`, {
+        cause: err,
+      });
     }
     if (json === undefined) {
       throw new SqliteStoreError('INVALID_INPUT', `The ${what} is undefined or a function; store a JSON value.`);
@@ -93,6 +95,19 @@ export function requireString(value: unknown, name: string): string {
 export function requireDuration(value: unknown, name: string, min = 1): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
     throw new SqliteStoreError('INVALID_INPUT', `${name} must be a finite number of milliseconds >= ${min}.`);
+  }
+  return value;
+}
+
+/**
+ * JSON would turn a CryptoKey into `{}` and lose it silently (a browser session with
+ * `dpopKeyStorage: 'crypto-key'`): refuse it, so the mistake surfaces at the first write.
+ */
+function refuseCryptoKeys(_key: string, value: unknown): unknown {
+  if (typeof CryptoKey !== 'undefined' && value instanceof CryptoKey) {
+    throw new TypeError(
+      "a CryptoKey cannot be stored as JSON; use dpopKeyStorage: 'jwk' (the default) with this store",
+    );
   }
   return value;
 }

@@ -250,6 +250,15 @@ describe('typed errors', () => {
     expect((err as Error).message).toMatch(/ttlMs must be/);
   });
 
+  it("a session holding a CryptoKey (dpopKeyStorage: 'crypto-key') is refused, not stored as {}", async () => {
+    const s = await fx.open(fx.file());
+    const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+    const err = await s.session.set(did, 's', { dpopKey: { privateKey: pair.privateKey } }).catch((e: unknown) => e);
+    expect((err as SqliteStoreError).code).toBe('INVALID_INPUT');
+    expect((err as Error).message).toMatch(/dpopKeyStorage/);
+    expect(await s.session.get(did, 's')).toBeUndefined();
+  });
+
   it('a row altered into invalid JSON is STORE_ERROR, not garbage', async () => {
     const s = await fx.open(fx.file());
     await s.session.set(did, 's', { v: 1 });
