@@ -45,6 +45,30 @@ await section('Extra round trips for concurrent first requests to a nonce-demand
 await section('A full login on the mock network', async () => loginTable(await loginBench()));
 await section('Refresh storm', async () => refreshStormTable(await refreshStormBench()));
 
+// The same login on the real reference PDS, Relay next to the official client (tooling/refpds's
+// timing test, which prints its medians); needs `bash tooling/refpds/ci-setup.sh` once.
+await section('A full login on the reference PDS, Relay vs the official client', async () => {
+  if (!existsSync(join(root, 'tooling/refpds/peer/node_modules'))) {
+    return 'Not measured: tooling/refpds is not installed here (`bash tooling/refpds/ci-setup.sh`).';
+  }
+  const out = execFileSync(
+    join(root, 'node_modules/.bin/vitest'),
+    ['run', '--project', 'refpds', 'test/official-vs-relay.test.ts', '--reporter=default'],
+    { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 16 * 1024 * 1024 },
+  );
+  const lines = out
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .split('\n')
+    .filter((l) => /login timings|@relay\/oauth-core .*login|@atproto\/oauth-client.*login|ratio relay/.test(l));
+  return [
+    '```',
+    ...lines.map((l) => l.trim()),
+    '```',
+    '',
+    "Each login includes the provider's own sign-in, which pads its answer by about 440 ms against timing attacks.",
+  ].join('\n');
+});
+
 // Package micro-benchmarks, in the order of the dependency graph.
 for (const dir of ['packages/dpop', 'packages/identity', 'packages/store-sqlite', 'packages/store-redis']) {
   const pkgFile = join(root, dir, 'package.json');
