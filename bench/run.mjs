@@ -57,6 +57,7 @@ await section('A full login on the reference PDS, Relay vs the official client',
     { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 16 * 1024 * 1024 },
   );
   const lines = out
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: strips terminal colour codes
     .replace(/\x1b\[[0-9;]*m/g, '')
     .split('\n')
     .filter((l) => /login timings|@relay\/oauth-core .*login|@atproto\/oauth-client.*login|ratio relay/.test(l));
