@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { importTimeBench, importTimeTable } from './system/import-time.mjs';
 import { latencyBench, latencyTable } from './system/latency.mjs';
 import { loginBench, loginTable } from './system/login.mjs';
+import { peerLoginBench, peerLoginTable } from './system/login-peers.mjs';
 import { refreshStormBench, refreshStormTable } from './system/refresh-storm.mjs';
 import { roundTripBench, roundTripTable } from './system/round-trips.mjs';
 import { sizeBench, sizeTable } from './system/size.mjs';
@@ -43,6 +44,9 @@ await section('Extra round trips for concurrent first requests to a nonce-demand
   roundTripTable(await roundTripBench()),
 );
 await section('A full login on the mock network', async () => loginTable(await loginBench()));
+await section('The same login by Relay and the official client on the mock network', async () =>
+  peerLoginTable(await peerLoginBench()),
+);
 await section('Refresh storm', async () => refreshStormTable(await refreshStormBench()));
 
 // The same login on the real reference PDS, Relay next to the official client (tooling/refpds's
