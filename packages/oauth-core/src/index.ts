@@ -91,5 +91,11 @@ export type {
 export { MemoryLock } from './stores/memory-lock.js';
 export { MemorySessionStore } from './stores/memory-session-store.js';
 export { MemoryStateStore } from './stores/memory-state-store.js';
+export {
+  type EncryptionKey,
+  type EncryptionOptions,
+  RecordSealer,
+  type StoreErrorClass,
+} from './stores/record-sealer.js';
 export type { OriginRules } from './util/url-checks.js';
 export { formatViolations, type Violation } from './util/violation.js';

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Logger } from '@relay/oauth-core';
+import type { Logger, RecordSealer } from '@relay/oauth-core';
 import type { Cluster, Redis } from 'ioredis';
 import { RedisStoreError } from './errors.js';
-import type { RecordSealer } from './record-sealer.js';
 
 /** A standalone client or a Cluster: both route a script by its first key. */
 export type RedisClient = Redis | Cluster;

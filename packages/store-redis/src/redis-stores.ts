@@ -1,7 +1,6 @@
-import { type Logger, silentLogger } from '@relay/oauth-core';
+import { type EncryptionOptions, type Logger, RecordSealer, silentLogger } from '@relay/oauth-core';
 import { Cluster } from 'ioredis';
 import { RedisStoreError } from './errors.js';
-import { type EncryptionOptions, RecordSealer } from './record-sealer.js';
 import { type RedisClient, RedisContext, requireDuration } from './redis-context.js';
 import { RedisLock, type RedisLockOptions } from './redis-lock.js';
 import { RedisNonceStore } from './redis-nonce-store.js';
@@ -79,7 +78,7 @@ export class RedisStores {
     if (options.prefix !== undefined && typeof options.prefix !== 'string') {
       throw new RedisStoreError('INVALID_OPTIONS', '`prefix` must be a string such as "myapp:relay:".');
     }
-    const sealer = new RecordSealer(options.encryption);
+    const sealer = new RecordSealer(options.encryption, RedisStoreError);
     await sealer.ready();
     return new RedisStores(options, sealer);
   }

@@ -1,5 +1,5 @@
+export type { EncryptionKey, EncryptionOptions } from '@relay/oauth-core';
 export { SqliteStoreError, type SqliteStoreErrorCode } from './errors.js';
-export type { EncryptionKey, EncryptionOptions } from './record-sealer.js';
 export { SqliteLock, type SqliteLockOptions } from './sqlite-lock.js';
 export { SqliteNonceStore } from './sqlite-nonce-store.js';
 export { SqliteSessionStore } from './sqlite-session-store.js';

@@ -1,7 +1,6 @@
-import type { Clock, Logger } from '@relay/oauth-core';
+import type { Clock, Logger, RecordSealer } from '@relay/oauth-core';
 import type BetterSqlite3 from 'better-sqlite3';
 import { SqliteStoreError } from './errors.js';
-import type { RecordSealer } from './record-sealer.js';
 
 /** better-sqlite3's error: its `code` is SQLite's extended result code name. */
 function sqliteCode(err: unknown): string | undefined {

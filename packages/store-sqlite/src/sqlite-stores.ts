@@ -1,9 +1,8 @@
 import { closeSync, existsSync, openSync } from 'node:fs';
-import { type Clock, type Logger, silentLogger } from '@relay/oauth-core';
+import { type Clock, type EncryptionOptions, type Logger, RecordSealer, silentLogger } from '@relay/oauth-core';
 import Database from 'better-sqlite3';
 import { SqliteStoreError } from './errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
-import { type EncryptionOptions, RecordSealer } from './record-sealer.js';
 import { requireDuration, SqliteContext } from './sqlite-context.js';
 import { SqliteLock, type SqliteLockOptions } from './sqlite-lock.js';
 import { SqliteNonceStore } from './sqlite-nonce-store.js';
@@ -116,7 +115,7 @@ export class SqliteStores {
       );
     }
     const busyTimeoutMs = requireDuration(options.busyTimeoutMs ?? 5_000, 'busyTimeoutMs', 0);
-    const sealer = new RecordSealer(options.encryption);
+    const sealer = new RecordSealer(options.encryption, SqliteStoreError);
     await sealer.ready();
     let db = options.database;
     const owns = db === undefined;

@@ -1,4 +1,14 @@
-import { SqliteStoreError } from './errors.js';
+import type { OAuthError } from '../errors.js';
+
+/**
+ * The error class a store throws (its own `OAuthError` subclass), so sealing errors match its
+ * others. The sealer only ever raises these two codes.
+ */
+export type StoreErrorClass = new (
+  code: 'INVALID_OPTIONS' | 'STORE_DECRYPT_FAILED',
+  message: string,
+  options?: { cause?: unknown },
+) => OAuthError;
 
 /** One AES-256-GCM key: raw 32 bytes or a WebCrypto `CryptoKey` (AES-GCM, usages encrypt+decrypt). */
 export interface EncryptionKey {
@@ -35,13 +45,13 @@ function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(Buffer.from(text, 'base64url'));
 }
 
-async function importKey(entry: EncryptionKey): Promise<CryptoKey> {
+async function importKey(entry: EncryptionKey, StoreError: StoreErrorClass): Promise<CryptoKey> {
   if (!KEY_ID.test(entry.id)) {
-    throw new SqliteStoreError('INVALID_OPTIONS', 'An encryption key id must be 1-64 characters of [A-Za-z0-9_-].');
+    throw new StoreError('INVALID_OPTIONS', 'An encryption key id must be 1-64 characters of [A-Za-z0-9_-].');
   }
   if (entry.key instanceof Uint8Array) {
     if (entry.key.byteLength !== 32) {
-      throw new SqliteStoreError(
+      throw new StoreError(
         'INVALID_OPTIONS',
         `Encryption key "${entry.id}" has ${entry.key.byteLength} bytes; AES-256-GCM needs exactly 32 random bytes.`,
       );
@@ -53,7 +63,7 @@ async function importKey(entry: EncryptionKey): Promise<CryptoKey> {
   }
   const algorithm = entry.key.algorithm as { name?: string };
   if (algorithm.name !== 'AES-GCM' || !entry.key.usages.includes('encrypt') || !entry.key.usages.includes('decrypt')) {
-    throw new SqliteStoreError(
+    throw new StoreError(
       'INVALID_OPTIONS',
       `Encryption key "${entry.id}" must be an AES-GCM CryptoKey usable for encrypt and decrypt.`,
     );
@@ -66,23 +76,26 @@ async function importKey(entry: EncryptionKey): Promise<CryptoKey> {
  * encryption it seals the JSON with AES-256-GCM under the current key. The additional data binds
  * each record to its row (table + key), so a sealed record copied into another row does not open.
  * Written here rather than taken from jose: a JWE would add a dependency and ~100 bytes per record
- * for no gain, and WebCrypto AES-GCM is the whole job.
+ * for no gain, and WebCrypto AES-GCM is the whole job. Shared by every durable store package.
  */
 export class RecordSealer {
   readonly #keys: Promise<{ currentId: string; byId: Map<string, CryptoKey> }> | undefined;
   readonly #readPlaintext: boolean;
+  readonly #Error: StoreErrorClass;
 
-  constructor(options: EncryptionOptions | undefined) {
+  /** `StoreError` is the store's own `OAuthError` subclass; sealing errors are thrown as it. */
+  constructor(options: EncryptionOptions | undefined, StoreError: StoreErrorClass) {
+    this.#Error = StoreError;
     this.#readPlaintext = options?.readPlaintext ?? false;
     if (!options) return;
     const all = [options.current, ...(options.previous ?? [])];
     const ids = new Set(all.map((k) => k.id));
     if (ids.size !== all.length) {
-      throw new SqliteStoreError('INVALID_OPTIONS', 'Two encryption keys share one id; every key needs its own id.');
+      throw new this.#Error('INVALID_OPTIONS', 'Two encryption keys share one id; every key needs its own id.');
     }
     this.#keys = (async () => {
       const byId = new Map<string, CryptoKey>();
-      for (const entry of all) byId.set(entry.id, await importKey(entry));
+      for (const entry of all) byId.set(entry.id, await importKey(entry, StoreError));
       return { currentId: options.current.id, byId };
     })();
     // Surface a bad key at the first use, but never as an unhandled rejection.
@@ -103,6 +116,7 @@ export class RecordSealer {
     await this.#keys;
   }
 
+  /** Seals record JSON under the current key; `aad` names the row (table + key) it belongs to. */
   async seal(json: string, aad: string): Promise<string> {
     if (!this.#keys) return json;
     const { currentId, byId } = await this.#keys;
@@ -115,10 +129,11 @@ export class RecordSealer {
     return `${PREFIX}${currentId}.${toBase64url(iv)}.${toBase64url(new Uint8Array(sealed))}`;
   }
 
+  /** Opens what `seal` produced for the same `aad`; a wrong key, row or byte is `STORE_DECRYPT_FAILED`. */
   async open(stored: string, aad: string): Promise<string> {
     if (!stored.startsWith(PREFIX)) {
       if (this.#keys && !this.#readPlaintext) {
-        throw new SqliteStoreError(
+        throw new this.#Error(
           'STORE_DECRYPT_FAILED',
           'A record is stored unencrypted but encryption is on; set encryption.readPlaintext while migrating.',
         );
@@ -126,7 +141,7 @@ export class RecordSealer {
       return stored;
     }
     if (!this.#keys) {
-      throw new SqliteStoreError(
+      throw new this.#Error(
         'STORE_DECRYPT_FAILED',
         'A record is encrypted but no encryption key is configured; pass the keys it was sealed with.',
       );
@@ -135,7 +150,7 @@ export class RecordSealer {
     const { byId } = await this.#keys;
     const key = id === undefined ? undefined : byId.get(id);
     if (!key || iv === undefined || data === undefined) {
-      throw new SqliteStoreError(
+      throw new this.#Error(
         'STORE_DECRYPT_FAILED',
         `A record is sealed with key id "${id && KEY_ID.test(id) ? id : '?'}", which is not among the configured keys.`,
       );
@@ -148,7 +163,7 @@ export class RecordSealer {
       );
       return decoder.decode(plain);
     } catch (err) {
-      throw new SqliteStoreError(
+      throw new this.#Error(
         'STORE_DECRYPT_FAILED',
         `A record sealed with key "${id}" did not open: the key material differs, or the record was altered or moved.`,
         { cause: err },
