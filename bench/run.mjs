@@ -12,7 +12,7 @@ import { importTimeBench, importTimeTable } from './system/import-time.mjs';
 import { latencyBench, latencyTable } from './system/latency.mjs';
 import { loginBench, loginTable } from './system/login.mjs';
 import { peerLoginBench, peerLoginTable } from './system/login-peers.mjs';
-import { refreshStormBench, refreshStormTable } from './system/refresh-storm.mjs';
+import { multiProcessStormBench, refreshStormBench, refreshStormTable } from './system/refresh-storm.mjs';
 import { roundTripBench, roundTripTable } from './system/round-trips.mjs';
 import { sizeBench, sizeTable } from './system/size.mjs';
 
@@ -47,7 +47,9 @@ await section('A full login on the mock network', async () => loginTable(await l
 await section('The same login by Relay and the official client on the mock network', async () =>
   peerLoginTable(await peerLoginBench()),
 );
-await section('Refresh storm', async () => refreshStormTable(await refreshStormBench()));
+await section('Refresh storm', async () =>
+  refreshStormTable([await refreshStormBench(), await multiProcessStormBench()]),
+);
 
 // The same login on the real reference PDS, Relay next to the official client (tooling/refpds's
 // timing test, which prints its medians); needs `bash tooling/refpds/ci-setup.sh` once.
