@@ -53,34 +53,12 @@ export class SqliteContext {
 
   /** Parses a stored record (after opening it, when sealed) into a fresh object. */
   decode<V>(stored: string, aad: string, what: string): V | Promise<V> {
-    if (this.sealer.mustOpen(stored)) return this.sealer.open(stored, aad).then((json) => this.#parse<V>(json, what));
-    return this.#parse<V>(stored, what);
-  }
-
-  #parse<V>(json: string, what: string): V {
-    try {
-      return JSON.parse(json) as V;
-    } catch (err) {
-      throw new SqliteStoreError('STORE_ERROR', `The stored ${what} is not valid JSON; the row was altered.`, {
-        cause: err,
-      });
-    }
+    return this.sealer.decodeRecord<V>(stored, aad, what);
   }
 
   /** Serialises (and seals) a value for storage. */
   encode(value: unknown, aad: string, what: string): string | Promise<string> {
-    let json: string | undefined;
-    try {
-      json = JSON.stringify(value, refuseCryptoKeys);
-    } catch (err) {
-      throw new SqliteStoreError('INVALID_INPUT', `The ${what} is not JSON-serialisable: ${(err as Error).message}.`, {
-        cause: err,
-      });
-    }
-    if (json === undefined) {
-      throw new SqliteStoreError('INVALID_INPUT', `The ${what} is undefined or a function; store a JSON value.`);
-    }
-    return this.sealer.encrypted ? this.sealer.seal(json, aad) : json;
+    return this.sealer.encodeRecord(value, aad, what);
   }
 }
 
@@ -94,19 +72,6 @@ export function requireString(value: unknown, name: string): string {
 export function requireDuration(value: unknown, name: string, min = 1): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
     throw new SqliteStoreError('INVALID_INPUT', `${name} must be a finite number of milliseconds >= ${min}.`);
-  }
-  return value;
-}
-
-/**
- * JSON would turn a CryptoKey into `{}` and lose it silently (a browser session with
- * `dpopKeyStorage: 'crypto-key'`): refuse it, so the mistake surfaces at the first write.
- */
-function refuseCryptoKeys(_key: string, value: unknown): unknown {
-  if (typeof CryptoKey !== 'undefined' && value instanceof CryptoKey) {
-    throw new TypeError(
-      "a CryptoKey cannot be stored as JSON; use dpopKeyStorage: 'jwk' (the default) with this store",
-    );
   }
   return value;
 }

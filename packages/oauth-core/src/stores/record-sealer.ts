@@ -2,10 +2,10 @@ import type { OAuthError } from '../errors.js';
 
 /**
  * The error class a store throws (its own `OAuthError` subclass), so sealing errors match its
- * others. The sealer only ever raises these two codes.
+ * others. The sealer only ever raises these codes.
  */
 export type StoreErrorClass = new (
-  code: 'INVALID_OPTIONS' | 'STORE_DECRYPT_FAILED',
+  code: 'INVALID_OPTIONS' | 'INVALID_INPUT' | 'STORE_ERROR' | 'STORE_DECRYPT_FAILED',
   message: string,
   options?: { cause?: unknown },
 ) => OAuthError;
@@ -116,6 +116,41 @@ export class RecordSealer {
     await this.#keys;
   }
 
+  /**
+   * A value → the text a store writes: JSON, sealed when encryption is on. `what` names the value in
+   * error messages. Refuses what JSON would silently mangle (`undefined`, functions, CryptoKeys).
+   */
+  encodeRecord(value: unknown, aad: string, what: string): string | Promise<string> {
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(value, refuseCryptoKeys);
+    } catch (err) {
+      throw new this.#Error('INVALID_INPUT', `The ${what} is not JSON-serialisable: ${(err as Error).message}.`, {
+        cause: err,
+      });
+    }
+    if (json === undefined) {
+      throw new this.#Error('INVALID_INPUT', `The ${what} is undefined or a function; store a JSON value.`);
+    }
+    return this.encrypted ? this.seal(json, aad) : json;
+  }
+
+  /** The text a store read → a fresh value (opened first when sealed); altered rows are `STORE_ERROR`. */
+  decodeRecord<V>(stored: string, aad: string, what: string): V | Promise<V> {
+    if (this.mustOpen(stored)) return this.open(stored, aad).then((json) => this.#parse<V>(json, what));
+    return this.#parse<V>(stored, what);
+  }
+
+  #parse<V>(json: string, what: string): V {
+    try {
+      return JSON.parse(json) as V;
+    } catch (err) {
+      throw new this.#Error('STORE_ERROR', `The stored ${what} is not valid JSON; the record was altered.`, {
+        cause: err,
+      });
+    }
+  }
+
   /** Seals record JSON under the current key; `aad` names the row (table + key) it belongs to. */
   async seal(json: string, aad: string): Promise<string> {
     if (!this.#keys) return json;
@@ -170,4 +205,17 @@ export class RecordSealer {
       );
     }
   }
+}
+
+/**
+ * JSON would turn a CryptoKey into `{}` and lose it silently (a browser session with
+ * `dpopKeyStorage: 'crypto-key'`): refuse it, so the mistake surfaces at the first write.
+ */
+function refuseCryptoKeys(_key: string, value: unknown): unknown {
+  if (typeof CryptoKey !== 'undefined' && value instanceof CryptoKey) {
+    throw new TypeError(
+      "a CryptoKey cannot be stored as JSON; use dpopKeyStorage: 'jwk' (the default) with this store",
+    );
+  }
+  return value;
 }
