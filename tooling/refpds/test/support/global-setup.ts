@@ -46,8 +46,8 @@ export default async function setup(project: TestProject) {
     nodeVersion: pds.nodeVersion,
     timings: pds.timings,
   });
+  // Teardown prints nothing: it runs after the plain-summary reporter, whose line must stay last.
   return async () => {
-    console.log(`[refpds] stopping the shared reference PDS (RSS ${await pds.rssMb().catch(() => -1)} MiB)`);
     await pds.stop();
   };
 }
