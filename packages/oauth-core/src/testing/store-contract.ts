@@ -41,6 +41,21 @@ function same(a: unknown, b: unknown): boolean {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Takes `key` and holds it until `release()`. `started` resolves once the holder is inside, so a
+ * test never guesses how long a backend (a network round trip for Redis) needs to grant the lock.
+ */
+function hold(lock: Lock, key: string, options: { leaseMs: number; waitMs: number }) {
+  let release!: () => void;
+  let entered!: () => void;
+  const started = new Promise<void>((r) => (entered = r));
+  const done = lock.withLock(key, options, () => {
+    entered();
+    return new Promise<void>((r) => (release = r));
+  });
+  return { started, done, release: () => release() };
+}
+
 const SAMPLE = {
   dpopKey: { kty: 'EC', crv: 'P-256', x: 'x-value', y: 'y-value', d: 'secret' },
   tokens: { access: 'at', refresh: 'rt', expiresAt: 1_900_000_000_000 },
@@ -165,17 +180,12 @@ export function defineStoreContractTests(name: string, factories: StoreContractF
         });
         t.it('different keys do not block each other', async () => {
           const [a, b] = await lockPair();
-          let release!: () => void;
-          const held = a.withLock(
-            'k1',
-            { leaseMs: 5_000, waitMs: 1_000 },
-            () => new Promise<void>((r) => (release = r)),
-          );
-          await sleep(10);
+          const held = hold(a, 'k1', { leaseMs: 5_000, waitMs: 1_000 });
+          await held.started;
           const other = await b.withLock('k2', { leaseMs: 5_000, waitMs: 200 }, async () => 'ran');
           check(other === 'ran', 'another key was blocked');
-          release();
-          await held;
+          held.release();
+          await held.done;
         });
         t.it('the lock is released when fn throws, and the error reaches the caller', async () => {
           const [a, b] = await lockPair();
@@ -193,13 +203,8 @@ export function defineStoreContractTests(name: string, factories: StoreContractF
         });
         t.it('waiting past waitMs rejects with LOCK_TIMEOUT and never runs fn', async () => {
           const [a, b] = await lockPair();
-          let release!: () => void;
-          const held = a.withLock(
-            'k4',
-            { leaseMs: 10_000, waitMs: 1_000 },
-            () => new Promise<void>((r) => (release = r)),
-          );
-          await sleep(10);
+          const held = hold(a, 'k4', { leaseMs: 10_000, waitMs: 1_000 });
+          await held.started;
           let ran = false;
           let code: string | undefined;
           try {
@@ -210,20 +215,17 @@ export function defineStoreContractTests(name: string, factories: StoreContractF
             // By code too: a store may load OAuthError from another entry point or build (ESM/CJS) of this package.
             code = err instanceof OAuthError ? err.code : ((err as { code?: string } | null)?.code ?? String(err));
           }
-          release();
-          await held;
+          held.release();
+          await held.done;
           check(code === 'LOCK_TIMEOUT', `expected LOCK_TIMEOUT, got ${code}`);
           check(!ran, 'fn ran without the lock');
         });
         t.it('an expired lease lets the next holder in, and the stale holder does not evict it', async () => {
           const [a, b] = await lockPair();
-          let releaseStale!: () => void;
-          const stale = a.withLock(
-            'k5',
-            { leaseMs: 100, waitMs: 1_000 },
-            () => new Promise<void>((r) => (releaseStale = r)),
-          );
-          await sleep(10);
+          const staleHold = hold(a, 'k5', { leaseMs: 100, waitMs: 1_000 });
+          await staleHold.started;
+          const releaseStale = staleHold.release;
+          const stale = staleHold.done;
           let order: string[] = [];
           let releaseSecond!: () => void;
           const second = b.withLock('k5', { leaseMs: 5_000, waitMs: 3_000 }, async () => {
