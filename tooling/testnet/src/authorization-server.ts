@@ -16,7 +16,7 @@ import {
   withCors,
 } from './http-server.js';
 import { NonceManager } from './nonce-manager.js';
-import { formRecord, type LoggedRequest } from './request-log.js';
+import { finishResponse, formRecord, type LoggedRequest } from './request-log.js';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -127,19 +127,11 @@ export class AuthorizationServer {
     } catch (err) {
       res = oauthError(500, 'server_error', (err as Error).message);
     }
-    // NONCE-03 / NONCE-08: every response carries the current nonce.
-    res.headers = { ...res.headers, 'dpop-nonce': (res.headers?.['dpop-nonce'] as string) ?? this.nonces.next() };
-    res.headers['access-control-expose-headers'] = 'DPoP-Nonce, WWW-Authenticate';
-    if (res.status < 300 && this.deps.faults().omitNonceOnSuccess.has('as')) delete res.headers['dpop-nonce'];
-    entry.nonce = res.headers['dpop-nonce'] as string | undefined;
-    entry.status = res.status;
-    if (res.status >= 400 && typeof res.body === 'string') {
-      try {
-        entry.error = JSON.parse(res.body).error;
-      } catch {}
-    }
-    this.deps.log.push(entry);
-    return res;
+    return finishResponse(res, entry, {
+      nonces: this.nonces,
+      omitNonceOnSuccess: this.deps.faults().omitNonceOnSuccess.has('as'),
+      log: this.deps.log,
+    });
   }
 
   async #route(req: MockRequest, entry: LoggedRequest): Promise<MockResponse> {
@@ -234,20 +226,35 @@ export class AuthorizationServer {
     }
   }
 
-  async #par(req: MockRequest, entry: LoggedRequest): Promise<MockResponse> {
-    const faults = this.deps.faults();
+  /** What every direct AS request must pass first: DPoP (DPOP-09, nonce) and client authentication. */
+  async #checkRequest(
+    req: MockRequest,
+    entry: LoggedRequest,
+    path: string,
+  ): Promise<
+    | { response: MockResponse }
+    | { dpop: { jkt: string }; params: URLSearchParams; auth: { client: ClientMetadata; kid?: string } }
+  > {
     const dpop = await checkDpop({
       req,
-      url: `${this.issuer}/oauth/par`,
+      url: `${this.issuer}${path}`,
       nonces: this.nonces,
       replayCache: this.#replay,
       style: 'as',
     });
-    if (!dpop.ok) return dpop.response;
+    if (!dpop.ok) return { response: dpop.response };
     entry.dpop = { jkt: dpop.jkt, claims: dpop.claims };
-    const p = form(req);
-    const auth = await this.#authenticateClient(p);
-    if (!auth.ok) return auth.response;
+    const params = form(req);
+    const auth = await this.#authenticateClient(params);
+    if (!auth.ok) return { response: auth.response };
+    return { dpop, params, auth };
+  }
+
+  async #par(req: MockRequest, entry: LoggedRequest): Promise<MockResponse> {
+    const faults = this.deps.faults();
+    const checked = await this.#checkRequest(req, entry, '/oauth/par');
+    if ('response' in checked) return checked.response;
+    const { dpop, params: p, auth } = checked;
     if (p.has('request_uri'))
       return oauthError(400, 'invalid_request', 'request_uri must not be pushed (CLIENT-PAR-03)');
     for (const name of ['response_type', 'code_challenge', 'code_challenge_method', 'state', 'redirect_uri', 'scope']) {
@@ -343,18 +350,9 @@ export class AuthorizationServer {
 
   async #token(req: MockRequest, entry: LoggedRequest): Promise<MockResponse> {
     const faults = this.deps.faults();
-    const dpop = await checkDpop({
-      req,
-      url: `${this.issuer}/oauth/token`,
-      nonces: this.nonces,
-      replayCache: this.#replay,
-      style: 'as',
-    });
-    if (!dpop.ok) return dpop.response;
-    entry.dpop = { jkt: dpop.jkt, claims: dpop.claims };
-    const p = form(req);
-    const auth = await this.#authenticateClient(p);
-    if (!auth.ok) return auth.response;
+    const checked = await this.#checkRequest(req, entry, '/oauth/token');
+    if ('response' in checked) return checked.response;
+    const { dpop, params: p, auth } = checked;
     const grantType = p.get('grant_type');
     if (grantType === 'authorization_code') {
       const issued = this.#codes.get(p.get('code') ?? '');
@@ -422,18 +420,9 @@ export class AuthorizationServer {
 
   async #revoke(req: MockRequest, entry: LoggedRequest): Promise<MockResponse> {
     if (this.deps.faults().revocationDown) return oauthError(500, 'server_error', 'revocation is down');
-    const dpop = await checkDpop({
-      req,
-      url: `${this.issuer}/oauth/revoke`,
-      nonces: this.nonces,
-      replayCache: this.#replay,
-      style: 'as',
-    });
-    if (!dpop.ok) return dpop.response;
-    entry.dpop = { jkt: dpop.jkt, claims: dpop.claims };
-    const p = form(req);
-    const auth = await this.#authenticateClient(p);
-    if (!auth.ok) return auth.response;
+    const checked = await this.#checkRequest(req, entry, '/oauth/revoke');
+    if ('response' in checked) return checked.response;
+    const { params: p, auth } = checked;
     const token = p.get('token') ?? '';
     const grant =
       this.deps.grants.byRefreshToken(token) ??

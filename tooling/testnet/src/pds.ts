@@ -13,7 +13,7 @@ import {
   withCors,
 } from './http-server.js';
 import { NonceManager } from './nonce-manager.js';
-import type { LoggedRequest } from './request-log.js';
+import { finishResponse, type LoggedRequest } from './request-log.js';
 
 export interface StoredRecord {
   uri: string;
@@ -107,18 +107,11 @@ export class Pds {
     } catch (err) {
       res = xrpcError(500, 'InternalServerError', (err as Error).message);
     }
-    res.headers = { ...res.headers, 'dpop-nonce': (res.headers?.['dpop-nonce'] as string) ?? this.nonces.next() };
-    res.headers['access-control-expose-headers'] = 'DPoP-Nonce, WWW-Authenticate';
-    if (res.status < 300 && this.deps.faults().omitNonceOnSuccess.has('pds')) delete res.headers['dpop-nonce'];
-    entry.nonce = res.headers['dpop-nonce'] as string | undefined;
-    entry.status = res.status;
-    if (res.status >= 400 && typeof res.body === 'string') {
-      try {
-        entry.error = JSON.parse(res.body).error;
-      } catch {}
-    }
-    this.deps.log.push(entry);
-    return res;
+    return finishResponse(res, entry, {
+      nonces: this.nonces,
+      omitNonceOnSuccess: this.deps.faults().omitNonceOnSuccess.has('pds'),
+      log: this.deps.log,
+    });
   }
 
   prm(): Record<string, unknown> {
